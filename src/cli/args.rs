@@ -1,0 +1,163 @@
+//! The command line, as clap sees it. Names are fixed: scripts depend on them.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "dutydesk",
+    version,
+    about = "The night duty desk: calls, dispatch, emergencies and the signed shift handover",
+    long_about = "Without a subcommand, opens the dashboard on the store in --data."
+)]
+pub struct Cli {
+    /// The data directory (store, site.toml, checklists, exports).
+    #[arg(long, global = true, env = "DUTYDESK_DATA", value_name = "DIR")]
+    pub data: Option<PathBuf>,
+
+    /// The name recorded as operator (defaults to the login name).
+    #[arg(long, global = true, env = "DUTYDESK_OPERATOR", value_name = "NAME")]
+    pub operator: Option<String>,
+
+    /// Language of screens and messages: zh or en (default from the locale).
+    #[arg(long, global = true, value_name = "zh|en")]
+    pub lang: Option<String>,
+
+    #[command(subcommand)]
+    pub command: Option<Cmd>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum KindArg {
+    Repair,
+    Complaint,
+    Inquiry,
+    Help,
+    Emergency,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum DeptArg {
+    Engineering,
+    Security,
+    Cleaning,
+    CustomerService,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum Format {
+    Jsonl,
+    Csv,
+    Md,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Cmd {
+    /// Log a call; prints the new ticket id alone on stdout.
+    Call {
+        #[arg(long)]
+        unit: String,
+        #[arg(long, value_enum)]
+        kind: KindArg,
+        #[arg(long)]
+        summary: String,
+        /// The caller's name.
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        phone: Option<String>,
+        /// The caller declined to give a name.
+        #[arg(long)]
+        anonymous: bool,
+        /// 1 (most urgent) to 4; default by kind.
+        #[arg(long)]
+        priority: Option<u8>,
+    },
+    /// Send a ticket to a department.
+    Dispatch {
+        id: String,
+        #[arg(long, value_enum)]
+        to: DeptArg,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// The department has started work.
+    Start { id: String },
+    /// The work is done; the resident is to be called back.
+    Done {
+        id: String,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Record the return call (回访) on a done ticket.
+    Callback {
+        id: String,
+        #[arg(
+            long,
+            conflicts_with = "unsatisfied",
+            required_unless_present = "unsatisfied"
+        )]
+        satisfied: bool,
+        #[arg(long)]
+        unsatisfied: bool,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Close a done ticket (repairs and complaints need a satisfied callback).
+    Close {
+        id: String,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Cancel an open ticket, with a reason.
+    Cancel {
+        id: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Add a note to a ticket.
+    Note { id: String, text: String },
+    /// List open tickets (every ticket with --all).
+    Tickets {
+        #[arg(long)]
+        all: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one ticket with its timeline.
+    Show {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the log's records.
+    Log {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write the log (or a shift of it) to a file.
+    Export(ExportArgs),
+    /// Check the hash chain of an exported JSON-lines file.
+    Verify { file: PathBuf },
+    /// Load the demo site and its scripted evening into a fresh store, then open the dashboard.
+    Demo {
+        /// Load it and print where, without opening the dashboard.
+        #[arg(long)]
+        no_tui: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[arg(long, value_enum)]
+    pub format: Format,
+    #[arg(long)]
+    pub out: PathBuf,
+    /// current, last, a shift number, or all (the default).
+    #[arg(long, default_value = "all")]
+    pub shift: String,
+    /// Mask phone numbers and caller names, for exports that leave the site.
+    #[arg(long)]
+    pub redact: bool,
+}

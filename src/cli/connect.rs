@@ -1,0 +1,52 @@
+//! Reaching the desk for a command: the data directory, who is acting, and the
+//! handle through the seam.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use crate::cli::Cli;
+use crate::clock;
+use crate::desk::Desk;
+use crate::domain::identity::current_unix_user;
+use crate::domain::Actor;
+use crate::error::DeskError;
+use crate::seam::{DeskApi, Local};
+
+/// `--data`, `DUTYDESK_DATA`, or the platform data directory.
+pub fn data_dir(cli: &Cli) -> Result<PathBuf, DeskError> {
+    if let Some(d) = &cli.data {
+        return Ok(d.clone());
+    }
+    if let Some(x) = std::env::var_os("XDG_DATA_HOME").filter(|v| !v.is_empty()) {
+        return Ok(PathBuf::from(x).join("dutydesk"));
+    }
+    match std::env::var_os("HOME").filter(|v| !v.is_empty()) {
+        Some(h) => Ok(PathBuf::from(h).join(".local/share/dutydesk")),
+        None => Err(DeskError::invalid(
+            "--data",
+            "no data directory: pass --data DIR or set DUTYDESK_DATA",
+        )),
+    }
+}
+
+/// The person acting: `--operator` (or `DUTYDESK_OPERATOR`), else the login name.
+pub fn actor(cli: &Cli) -> Result<Actor, DeskError> {
+    let unix_user = current_unix_user();
+    let operator = match cli.operator.as_deref().map(str::trim) {
+        Some("") => return Err(DeskError::invalid("--operator", "must not be empty")),
+        Some(name) => name.to_string(),
+        None => unix_user.clone(),
+    };
+    Ok(Actor::new(operator, unix_user))
+}
+
+/// Opens the desk for this command.
+pub fn open(cli: &Cli) -> Result<Box<dyn DeskApi>, DeskError> {
+    let dir = data_dir(cli)?;
+    let clock = clock::from_env().map_err(|e| DeskError::invalid("DUTYDESK_NOW", e))?;
+    let desk = Desk::open(&dir, clock)?;
+    Ok(Box::new(Local::new(
+        Arc::new(Mutex::new(desk)),
+        actor(cli)?,
+    )))
+}

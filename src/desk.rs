@@ -1,0 +1,220 @@
+//! The desk: the one writer. It owns the store, keeps the state folded from it,
+//! checks each command against the rules, appends the events durably, and tells
+//! subscribers about every committed record.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+
+use crate::clock::SharedClock;
+use crate::config::site::Site;
+use crate::domain::{Actor, Command, Event};
+use crate::emergency::Plans;
+use crate::error::DeskError;
+use crate::rules::{self, Context};
+use crate::state::State;
+use crate::store::{Body, Head, Record, Store};
+
+/// Where things live in a data directory.
+#[derive(Debug, Clone)]
+pub struct DataDir(pub PathBuf);
+
+impl DataDir {
+    pub fn store(&self) -> PathBuf {
+        self.0.join("store")
+    }
+    pub fn site(&self) -> PathBuf {
+        self.0.join("site.toml")
+    }
+    pub fn checklists(&self) -> PathBuf {
+        self.0.join("checklists")
+    }
+    pub fn exports(&self) -> PathBuf {
+        self.0.join("exports")
+    }
+    pub fn reports(&self) -> PathBuf {
+        self.0.join("reports")
+    }
+    pub fn operators(&self) -> PathBuf {
+        self.0.join("operators.toml")
+    }
+    pub fn socket(&self) -> PathBuf {
+        self.0.join("owner.sock")
+    }
+    pub fn owner_lock(&self) -> PathBuf {
+        self.0.join("owner.lock")
+    }
+    pub fn server_log(&self) -> PathBuf {
+        self.0.join("dutydesk.log")
+    }
+}
+
+/// What a successful command gives back: its records, durable on disk, and any
+/// warnings the operator should see (the command was accepted all the same).
+#[derive(Debug, Clone)]
+pub struct Committed {
+    pub records: Vec<Record>,
+    pub warnings: Vec<String>,
+}
+
+pub struct Desk {
+    dir: DataDir,
+    store: Store,
+    state: State,
+    site: Site,
+    plans: Plans,
+    clock: SharedClock,
+    subscribers: Vec<mpsc::Sender<Record>>,
+}
+
+impl Desk {
+    /// Opens the data directory: reads the site files, opens the store and
+    /// rebuilds the state by replaying the whole log (checking the chain).
+    pub fn open(dir: &Path, clock: SharedClock) -> Result<Desk, DeskError> {
+        let dir = DataDir(dir.to_path_buf());
+        let site = Site::load(&dir.0)?;
+        let plans = Plans::load(&dir.checklists())?;
+        let store = Store::open(&dir.store())?;
+        let mut state = State::new();
+        for rec in store.records_from(1) {
+            state.apply(&rec?);
+        }
+        Ok(Desk {
+            dir,
+            store,
+            state,
+            site,
+            plans,
+            clock,
+            subscribers: Vec::new(),
+        })
+    }
+
+    pub fn dir(&self) -> &DataDir {
+        &self.dir
+    }
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+    pub fn site(&self) -> &Site {
+        &self.site
+    }
+    pub fn plans(&self) -> &Plans {
+        &self.plans
+    }
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+    pub fn head(&self) -> Head {
+        self.store.head()
+    }
+    pub fn clock(&self) -> &SharedClock {
+        &self.clock
+    }
+
+    /// Checks `cmd` for `actor`, appends its events durably and returns them.
+    /// A retried submission (same `request` key) returns the first one's records.
+    pub fn submit(
+        &mut self,
+        actor: &Actor,
+        cmd: &Command,
+        request: Option<String>,
+    ) -> Result<Committed, DeskError> {
+        if let Some(key) = &request {
+            if let Some((from, to)) = self.state.request(key) {
+                let mut records = Vec::new();
+                for seq in from..=to {
+                    if let Some(r) = self.store.get(seq)? {
+                        records.push(r);
+                    }
+                }
+                return Ok(Committed {
+                    records,
+                    warnings: vec!["already recorded (a retried submission)".into()],
+                });
+            }
+        }
+        let now = self.clock.now();
+        let ctx = Context {
+            now,
+            actor,
+            site: &self.site,
+            plans: &self.plans,
+        };
+        let decision = rules::decide(&self.state, cmd, &ctx)?;
+        let mut events = Vec::new();
+        if self.state.store_is_new() {
+            events.push(Event::StoreCreated {
+                site: format!("{} {}", self.site.site.name_en, self.site.site.name_zh),
+            });
+        }
+        // The first command when no shift is open opens one for its operator.
+        let mut shift = self.state.shifts.current().map(|s| s.id);
+        if shift.is_none() && !matches!(cmd, Command::ShiftStart) {
+            let id = self.state.shifts.next_id();
+            events.push(Event::ShiftStarted {
+                shift: id,
+                operator: actor.operator.clone(),
+            });
+            shift = Some(id);
+        }
+        events.extend(decision.events);
+        // Times never run backwards in the log, even if the system clock does.
+        let at_us = now.timestamp_micros().max(self.state.last_at_us);
+        let mut bodies = Vec::with_capacity(events.len());
+        for event in events {
+            let this_shift = match &event {
+                Event::ShiftStarted { shift: s, .. } => {
+                    shift = Some(*s);
+                    *s
+                }
+                Event::HandoverOffered {
+                    from_shift,
+                    to_shift,
+                    ..
+                } => {
+                    shift = Some(*to_shift);
+                    *from_shift
+                }
+                _ => shift.unwrap_or(0),
+            };
+            bodies.push(Body {
+                seq: 0,
+                at_us,
+                operator: actor.operator.clone(),
+                unix_user: actor.unix_user.clone(),
+                shift: this_shift,
+                request: request.clone(),
+                event,
+            });
+        }
+        let records = self.store.append(bodies)?;
+        for r in &records {
+            self.state.apply(r);
+        }
+        self.subscribers
+            .retain(|tx| records.iter().all(|r| tx.send(r.clone()).is_ok()));
+        Ok(Committed {
+            records,
+            warnings: decision.warnings,
+        })
+    }
+
+    /// A channel that receives every record committed from now on.
+    pub fn subscribe(&mut self) -> mpsc::Receiver<Record> {
+        let (tx, rx) = mpsc::channel();
+        self.subscribers.push(tx);
+        rx
+    }
+
+    /// Records from `from` on, at most `limit`.
+    pub fn records(&self, from: u64, limit: usize) -> Result<Vec<Record>, DeskError> {
+        self.store.records_from(from).take(limit).collect()
+    }
+}
+
+impl State {
+    /// Whether nothing has been recorded yet.
+    pub fn store_is_new(&self) -> bool {
+        self.seq == 0
+    }
+}

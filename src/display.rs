@@ -1,0 +1,66 @@
+//! Text measured as a terminal shows it: CJK characters take two columns.
+
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+pub fn width(s: &str) -> usize {
+    UnicodeWidthStr::width(s)
+}
+
+/// Cuts `s` to at most `max` columns, ending in "…" when something was cut.
+pub fn truncate(s: &str, max: usize) -> String {
+    if width(s) <= max {
+        return s.to_string();
+    }
+    if max == 0 {
+        return String::new();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > max - 1 {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
+}
+
+/// `s` cut or padded with spaces to exactly `cols` columns.
+pub fn fit(s: &str, cols: usize) -> String {
+    let t = truncate(s, cols);
+    let pad = cols.saturating_sub(width(&t));
+    format!("{t}{}", " ".repeat(pad))
+}
+
+/// "3m", "1h05", "2d4h": an age or a countdown short enough for a table cell.
+pub fn short_duration(seconds: i64) -> String {
+    let s = seconds.abs();
+    let sign = if seconds < 0 { "-" } else { "" };
+    if s < 60 {
+        format!("{sign}{s}s")
+    } else if s < 3600 {
+        format!("{sign}{}m{:02}", s / 60, s % 60)
+    } else if s < 86_400 {
+        format!("{sign}{}h{:02}", s / 3600, (s % 3600) / 60)
+    } else {
+        format!("{sign}{}d{}h", s / 86_400, (s % 86_400) / 3600)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_is_measured_in_columns() {
+        assert_eq!(width("漏水"), 4);
+        assert_eq!(fit("漏水", 6), "漏水  ");
+        assert_eq!(fit("卫生间漏水", 6), "卫生… ");
+        assert_eq!(width(&fit("卫生间漏水", 7)), 7);
+        assert_eq!(short_duration(61), "1m01");
+        assert_eq!(short_duration(-3700), "-1h01");
+    }
+}

@@ -1,0 +1,5 @@
+//! Emergency plans and what the desk does with them.
+
+pub mod plan;
+
+pub use plan::{Plan, Plans, Step};

@@ -1,0 +1,84 @@
+//! Typed errors of the library. The binary turns each into a sentence and an exit code.
+
+use thiserror::Error;
+
+#[derive(Debug, Error, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum DeskError {
+    /// A field of a command is wrong: which field, and why.
+    #[error("{field}: {reason}")]
+    Invalid { field: String, reason: String },
+
+    /// Nothing by that id.
+    #[error("{0}")]
+    NotFound(String),
+
+    /// The move is not legal in the current state; the message says what is.
+    #[error("{0}")]
+    Refused(String),
+
+    /// The operator's role does not allow this command.
+    #[error("{0}")]
+    Forbidden(String),
+
+    /// Another process holds the store.
+    #[error("{0}")]
+    Locked(String),
+
+    /// The store's files are damaged; nothing will be written to them.
+    #[error("{0}")]
+    Damaged(String),
+
+    /// The disk refused the write (full, read-only, gone). Nothing was recorded.
+    #[error("{0}")]
+    Storage(String),
+
+    /// A configuration or data file is wrong: names the file and the line.
+    #[error("{0}")]
+    Config(String),
+
+    /// The owner process could not be reached.
+    #[error("{0}")]
+    Connection(String),
+
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl DeskError {
+    pub fn invalid(field: &str, reason: impl Into<String>) -> DeskError {
+        DeskError::Invalid {
+            field: field.to_string(),
+            reason: reason.into(),
+        }
+    }
+
+    /// The process exit code for this error, so scripts can tell them apart.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            DeskError::Invalid { .. } => 2,
+            DeskError::NotFound(_) => 3,
+            DeskError::Refused(_) => 4,
+            DeskError::Forbidden(_) => 5,
+            DeskError::Locked(_) | DeskError::Connection(_) => 6,
+            DeskError::Damaged(_) => 7,
+            DeskError::Storage(_) => 8,
+            DeskError::Config(_) => 9,
+            DeskError::Internal(_) => 70,
+        }
+    }
+
+    pub(crate) fn storage(what: &str, e: impl std::fmt::Display) -> DeskError {
+        let text = e.to_string();
+        let hint = if text.contains("No space")
+            || text.contains("ENOSPC")
+            || text.contains("os error 28")
+        {
+            "the disk is full: free some space (old exports, logs) and try again; nothing was recorded"
+        } else {
+            "check that the disk is present and writable, then try again; nothing was recorded"
+        };
+        DeskError::Storage(format!("could not {what}: {text}. {hint}"))
+    }
+}
+
+pub type Result<T, E = DeskError> = std::result::Result<T, E>;

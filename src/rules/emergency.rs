@@ -1,0 +1,194 @@
+//! Emergency runs: a plan followed step by step, every step recorded.
+
+use crate::domain::{Command, Event, Kind, Priority, StepAction, TicketId, TicketState};
+use crate::error::DeskError;
+use crate::rules::{optional_text, required_text, tickets, Context, Decision};
+use crate::state::{run_id, Run, State, StepState};
+
+pub fn decide(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, DeskError> {
+    match cmd {
+        Command::EmergencyStart {
+            plan,
+            location,
+            ticket,
+        } => {
+            let p = ctx.plans.get(plan).ok_or_else(|| {
+                let known: Vec<&str> = ctx.plans.all.iter().map(|p| p.id.as_str()).collect();
+                DeskError::NotFound(format!(
+                    "no emergency plan '{plan}': use one of {}",
+                    known.join(", ")
+                ))
+            })?;
+            let location = optional_text("location", location)?;
+            let run = run_id(state.next_run_number());
+            let mut events = Vec::new();
+            let ticket_id = match ticket {
+                Some(id) => {
+                    let t = tickets::find(state, id)?;
+                    if !t.is_open() {
+                        return Err(DeskError::Refused(format!(
+                            "{} is {}; an emergency links to an open ticket",
+                            t.id, t.state
+                        )));
+                    }
+                    t.id.clone()
+                }
+                None => {
+                    let id = TicketId::new(Kind::Emergency, state.next_ticket_number());
+                    events.push(Event::TicketOpened {
+                        id: id.clone(),
+                        kind: Kind::Emergency,
+                        priority: Priority(1),
+                        unit: location.clone().unwrap_or_else(|| "-".into()),
+                        caller: None,
+                        phone: None,
+                        summary: format!("{} {}", p.name_en, p.name_zh),
+                        related: None,
+                    });
+                    id
+                }
+            };
+            events.push(Event::EmergencyStarted {
+                run,
+                plan: p.id.clone(),
+                name_en: p.name_en.clone(),
+                name_zh: p.name_zh.clone(),
+                location,
+                ticket: ticket_id,
+                steps: p.snapshot(ctx.site),
+            });
+            Ok(Decision::of(events))
+        }
+        Command::EmergencyStep {
+            run,
+            step,
+            action,
+            note,
+        } => {
+            let r = active_run(state, run)?;
+            let idx = step_index(r, *step)?;
+            let s = &r.steps[idx];
+            let p = &r.progress[idx];
+            if p.state != StepState::Pending {
+                return Err(DeskError::Refused(format!(
+                    "step {step} of {} is already {}",
+                    r.id,
+                    if p.state == StepState::Done {
+                        "done"
+                    } else {
+                        "skipped"
+                    }
+                )));
+            }
+            let note = optional_text("note", note)?;
+            let ev = match action {
+                StepAction::Done { value } => Event::EmergencyStepDone {
+                    run: r.id.clone(),
+                    step: *step,
+                    value: optional_text("value", value)?,
+                    note,
+                },
+                StepAction::Skip { reason, over_ride } => {
+                    let reason = required_text("reason", reason).map_err(|_| {
+                        DeskError::invalid("reason", "skipping a step needs a reason")
+                    })?;
+                    if s.critical && !over_ride {
+                        return Err(DeskError::Refused(format!(
+                            "step {step} is critical: it can be skipped only with --override and a reason"
+                        )));
+                    }
+                    if s.critical {
+                        if let Some(role) = ctx.actor.role {
+                            if role != crate::domain::Role::DutyManager {
+                                return Err(DeskError::Forbidden(format!(
+                                    "the {role} role may not override a critical step; the duty manager can"
+                                )));
+                            }
+                        }
+                    }
+                    Event::EmergencyStepSkipped {
+                        run: r.id.clone(),
+                        step: *step,
+                        reason,
+                        overridden: s.critical,
+                        note,
+                    }
+                }
+            };
+            Ok(Decision::of(vec![ev]))
+        }
+        Command::EmergencyNote { run, text } => {
+            let r = find_run(state, run)?;
+            Ok(Decision::of(vec![Event::EmergencyNoted {
+                run: r.id.clone(),
+                text: required_text("note", text)?,
+            }]))
+        }
+        Command::EmergencyClose { run } => {
+            let r = active_run(state, run)?;
+            let pending = r.pending_critical();
+            if !pending.is_empty() {
+                let list: Vec<String> = pending.iter().map(u32::to_string).collect();
+                return Err(DeskError::Refused(format!(
+                    "{} cannot close: critical step{} {} still pending (do them, or skip with --override and a reason)",
+                    r.id,
+                    if list.len() == 1 { "" } else { "s" },
+                    list.join(", ")
+                )));
+            }
+            let mut events = vec![Event::EmergencyClosed { run: r.id.clone() }];
+            // The run's own emergency ticket is finished with the run.
+            if let Some(t) = state.ticket(&r.ticket.0) {
+                if t.kind == Kind::Emergency && t.is_open() && t.state != TicketState::Done {
+                    events.push(Event::TicketNoted {
+                        id: t.id.clone(),
+                        text: format!("emergency {} closed", r.id),
+                    });
+                }
+            }
+            Ok(Decision::of(events))
+        }
+        Command::EmergencyReported { run, path } => {
+            let r = find_run(state, run)?;
+            Ok(Decision::of(vec![Event::IncidentReportWritten {
+                run: r.id.clone(),
+                path: path.clone(),
+            }]))
+        }
+        _ => Err(DeskError::Internal(format!(
+            "{} is not an emergency command",
+            cmd.name()
+        ))),
+    }
+}
+
+pub(crate) fn find_run<'a>(state: &'a State, id: &str) -> Result<&'a Run, DeskError> {
+    state.run(id).ok_or_else(|| {
+        DeskError::NotFound(format!(
+            "no emergency run '{}': see `dutydesk emergency list`",
+            id.trim()
+        ))
+    })
+}
+
+fn active_run<'a>(state: &'a State, id: &str) -> Result<&'a Run, DeskError> {
+    let r = find_run(state, id)?;
+    if !r.is_active() {
+        return Err(DeskError::Refused(format!("{} is closed", r.id)));
+    }
+    Ok(r)
+}
+
+fn step_index(r: &Run, step: u32) -> Result<usize, DeskError> {
+    if step == 0 || step as usize > r.steps.len() {
+        return Err(DeskError::invalid(
+            "step",
+            format!(
+                "{} has steps 1 to {}; there is no step {step}",
+                r.id,
+                r.steps.len()
+            ),
+        ));
+    }
+    Ok(step as usize - 1)
+}

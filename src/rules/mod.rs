@@ -1,0 +1,90 @@
+//! The rules: whether a command is legal in the current state, and which events
+//! it becomes. Pure functions of (state, command, context); nothing is written here.
+
+pub mod emergency;
+pub mod roles;
+pub mod shifts;
+pub mod tickets;
+
+use chrono::{DateTime, Utc};
+
+use crate::config::site::Site;
+use crate::domain::{Actor, Command, Event};
+use crate::emergency::Plans;
+use crate::error::DeskError;
+use crate::state::State;
+
+/// What the rules may consult besides the state.
+pub struct Context<'a> {
+    pub now: DateTime<Utc>,
+    pub actor: &'a Actor,
+    pub site: &'a Site,
+    pub plans: &'a Plans,
+}
+
+/// The events a command becomes, and warnings for the operator (accepted anyway).
+#[derive(Debug, Default)]
+pub struct Decision {
+    pub events: Vec<Event>,
+    pub warnings: Vec<String>,
+}
+
+impl Decision {
+    pub fn of(events: Vec<Event>) -> Decision {
+        Decision {
+            events,
+            warnings: Vec::new(),
+        }
+    }
+}
+
+/// Checks a command against the state and turns it into events.
+pub fn decide(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, DeskError> {
+    roles::check(ctx.actor, cmd, state)?;
+    match cmd {
+        Command::Call { .. }
+        | Command::Dispatch { .. }
+        | Command::Start { .. }
+        | Command::Done { .. }
+        | Command::Callback { .. }
+        | Command::Close { .. }
+        | Command::Cancel { .. }
+        | Command::Note { .. } => tickets::decide(state, cmd, ctx),
+        Command::ShiftStart
+        | Command::ShiftHandover { .. }
+        | Command::ShiftAccept
+        | Command::ShiftRefuse { .. }
+        | Command::ExportRecorded { .. } => shifts::decide(state, cmd, ctx),
+        Command::EmergencyStart { .. }
+        | Command::EmergencyStep { .. }
+        | Command::EmergencyNote { .. }
+        | Command::EmergencyClose { .. }
+        | Command::EmergencyReported { .. } => emergency::decide(state, cmd, ctx),
+    }
+}
+
+/// Trims free text and refuses it empty.
+pub(crate) fn required_text(field: &str, text: &str) -> Result<String, DeskError> {
+    let t = text.trim();
+    if t.is_empty() {
+        Err(DeskError::invalid(field, "must not be empty"))
+    } else if t.chars().count() > 2000 {
+        Err(DeskError::invalid(
+            field,
+            "is too long (at most 2000 characters)",
+        ))
+    } else {
+        Ok(t.to_string())
+    }
+}
+
+/// Trims optional text; empty becomes none.
+pub(crate) fn optional_text(
+    field: &str,
+    text: &Option<String>,
+) -> Result<Option<String>, DeskError> {
+    match text.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(t) => required_text(field, t).map(Some),
+    }
+}

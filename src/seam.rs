@@ -1,0 +1,98 @@
+//! The one interface the TUI and the CLI talk to. The same code works on a store
+//! opened in this process ([`Local`]) and through the process that owns it over
+//! the Unix socket (`server::Client`).
+
+use std::sync::mpsc::Receiver;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::site::Site;
+use crate::desk::{Committed, Desk};
+use crate::domain::{Actor, Command};
+use crate::emergency::Plans;
+use crate::error::DeskError;
+use crate::state::State;
+use crate::store::Record;
+
+/// Everything a screen or a report needs to start from: the state folded up to
+/// `state.seq`, and the site's directory and plans.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub state: State,
+    pub site: Site,
+    pub plans: Plans,
+    pub head_hash: [u8; 32],
+    pub store_bytes: u64,
+}
+
+pub trait DeskApi: Send {
+    /// Submits a command; returns its records once they are durable.
+    /// `request` is an idempotency key: a retry with the same key is applied once.
+    fn submit(&mut self, cmd: Command, request: Option<String>) -> Result<Committed, DeskError>;
+
+    /// The current state and site data.
+    fn snapshot(&mut self) -> Result<Snapshot, DeskError>;
+
+    /// Records from `from` (inclusive), at most `limit`.
+    fn records(&mut self, from: u64, limit: usize) -> Result<Vec<Record>, DeskError>;
+
+    /// A channel of every record committed from now on, by anyone.
+    fn subscribe(&mut self) -> Result<Receiver<Record>, DeskError>;
+
+    /// Who this connection acts as.
+    fn actor(&self) -> &Actor;
+
+    /// Whether this handle is connected through another process (for the header).
+    fn is_remote(&self) -> bool {
+        false
+    }
+}
+
+/// A desk opened in this process.
+pub struct Local {
+    desk: Arc<Mutex<Desk>>,
+    actor: Actor,
+}
+
+impl Local {
+    pub fn new(desk: Arc<Mutex<Desk>>, actor: Actor) -> Local {
+        Local { desk, actor }
+    }
+
+    fn lock(&self) -> Result<MutexGuard<'_, Desk>, DeskError> {
+        self.desk.lock().map_err(|_| {
+            DeskError::Internal("the desk lock was poisoned by a crash in another thread".into())
+        })
+    }
+}
+
+impl DeskApi for Local {
+    fn submit(&mut self, cmd: Command, request: Option<String>) -> Result<Committed, DeskError> {
+        let actor = self.actor.clone();
+        self.lock()?.submit(&actor, &cmd, request)
+    }
+
+    fn snapshot(&mut self) -> Result<Snapshot, DeskError> {
+        let d = self.lock()?;
+        Ok(Snapshot {
+            state: d.state().clone(),
+            site: d.site().clone(),
+            plans: d.plans().clone(),
+            head_hash: d.head().hash,
+            store_bytes: d.store().size_on_disk(),
+        })
+    }
+
+    fn records(&mut self, from: u64, limit: usize) -> Result<Vec<Record>, DeskError> {
+        self.lock()?.records(from, limit)
+    }
+
+    fn subscribe(&mut self) -> Result<Receiver<Record>, DeskError> {
+        Ok(self.lock()?.subscribe())
+    }
+
+    fn actor(&self) -> &Actor {
+        &self.actor
+    }
+}

@@ -1,0 +1,74 @@
+//! Shifts and handovers as the log has made them.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Refusal {
+    pub at_us: i64,
+    pub by: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shift {
+    pub id: u64,
+    pub operator: String,
+    pub started_at_us: i64,
+    /// The shift this one was handed over from, if it began with a handover.
+    pub from_shift: Option<u64>,
+    pub from_operator: Option<String>,
+    pub handover_note: Option<String>,
+    pub handover_override: Option<String>,
+    /// A shift that began by handover is accepted once the incoming operator signs.
+    pub accepted: bool,
+    pub accepted_at_us: Option<i64>,
+    pub refusals: Vec<Refusal>,
+    pub ended_at_us: Option<i64>,
+    pub first_seq: u64,
+    pub last_seq: u64,
+    pub exports: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shifts {
+    pub all: Vec<Shift>,
+}
+
+impl Shifts {
+    /// The open shift: the last one, unless it has ended.
+    pub fn current(&self) -> Option<&Shift> {
+        self.all.last().filter(|s| s.ended_at_us.is_none())
+    }
+
+    pub fn get(&self, id: u64) -> Option<&Shift> {
+        // Shift ids are consecutive from 1, so the id is the index plus one.
+        let idx = usize::try_from(id.checked_sub(1)?).ok()?;
+        self.all.get(idx).filter(|s| s.id == id)
+    }
+
+    pub(crate) fn get_mut(&mut self, id: u64) -> Option<&mut Shift> {
+        let idx = usize::try_from(id.checked_sub(1)?).ok()?;
+        self.all.get_mut(idx).filter(|s| s.id == id)
+    }
+
+    pub fn next_id(&self) -> u64 {
+        self.all.last().map(|s| s.id + 1).unwrap_or(1)
+    }
+
+    /// A handover that is waiting for the incoming operator's signature.
+    pub fn awaiting_signature(&self) -> Option<&Shift> {
+        self.current()
+            .filter(|s| s.from_shift.is_some() && !s.accepted)
+    }
+
+    /// Who answers for the desk now: the incoming operator once they signed,
+    /// until then the outgoing one.
+    pub fn responsible(&self) -> Option<&str> {
+        let cur = self.current()?;
+        if cur.accepted || cur.from_operator.is_none() {
+            Some(&cur.operator)
+        } else {
+            cur.from_operator.as_deref()
+        }
+    }
+}

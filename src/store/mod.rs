@@ -1,0 +1,240 @@
+//! The append-only log in sled: what is stored, and nothing else.
+//!
+//! One tree, `log`, maps a big-endian `u64` sequence number to a record's stored
+//! bytes (see [`record`]). A batch of records is written with one atomic sled batch
+//! and made durable with one `flush` before `append` returns, so a caller that got
+//! `Ok` may tell the operator it is recorded. Records are never updated or removed.
+
+pub mod record;
+
+use std::path::{Path, PathBuf};
+
+use crate::error::DeskError;
+pub use record::{Body, Hash, Record, GENESIS};
+
+pub struct Store {
+    db: sled::Db,
+    log: sled::Tree,
+    path: PathBuf,
+    head_seq: u64,
+    head_hash: Hash,
+    head_at_us: i64,
+    /// Set when a write failed half-way: sled may hold records in memory that are
+    /// not on disk, so nothing more is written until the store is reopened.
+    poisoned: Option<String>,
+}
+
+/// The last record of the chain: what an export or a report prints to pin the log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Head {
+    pub seq: u64,
+    pub hash: Hash,
+    pub at_us: i64,
+}
+
+impl Store {
+    /// Opens (or creates) the store in `dir`. Only one process may hold it.
+    pub fn open(dir: &Path) -> Result<Store, DeskError> {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| DeskError::storage(&format!("create {}", dir.display()), e))?;
+        let db = sled::Config::new()
+            .path(dir)
+            .cache_capacity(64 << 20)
+            .mode(sled::Mode::LowSpace)
+            .flush_every_ms(Some(200))
+            .open()
+            .map_err(|e| open_error(dir, e))?;
+        let log = db.open_tree("log").map_err(|e| open_error(dir, e))?;
+        let mut store = Store {
+            db,
+            log,
+            path: dir.to_path_buf(),
+            head_seq: 0,
+            head_hash: GENESIS,
+            head_at_us: 0,
+            poisoned: None,
+        };
+        if let Some(last) = store.log.last().map_err(|e| open_error(dir, e))? {
+            let rec = Record::decode(&last.1).map_err(|why| damaged(dir, seq_of(&last.0), &why))?;
+            store.head_seq = rec.body.seq;
+            store.head_hash = rec.hash;
+            store.head_at_us = rec.body.at_us;
+        }
+        Ok(store)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn head(&self) -> Head {
+        Head {
+            seq: self.head_seq,
+            hash: self.head_hash,
+            at_us: self.head_at_us,
+        }
+    }
+
+    /// Seals `bodies` onto the chain (their `seq` is assigned here), writes them in
+    /// one atomic batch and flushes to disk before returning.
+    pub fn append(&mut self, bodies: Vec<Body>) -> Result<Vec<Record>, DeskError> {
+        if let Some(why) = &self.poisoned {
+            return Err(DeskError::Storage(format!(
+                "an earlier write failed ({why}); the store must be reopened before anything more is recorded. Nothing was recorded"
+            )));
+        }
+        let mut batch = sled::Batch::default();
+        let mut out = Vec::with_capacity(bodies.len());
+        let mut prev = self.head_hash;
+        let mut seq = self.head_seq;
+        for mut body in bodies {
+            seq += 1;
+            body.seq = seq;
+            let (rec, bytes) = Record::seal(body, prev)?;
+            prev = rec.hash;
+            batch.insert(&seq.to_be_bytes(), bytes);
+            out.push(rec);
+        }
+        if out.is_empty() {
+            return Ok(out);
+        }
+        if let Err(e) = self.log.apply_batch(batch) {
+            self.poisoned = Some(e.to_string());
+            return Err(DeskError::storage("write to the log", e));
+        }
+        if let Err(e) = self.db.flush() {
+            // The batch may sit in sled's memory without being on disk. Reopening the
+            // store is the only way to know what survived; refuse further writes here.
+            self.poisoned = Some(e.to_string());
+            return Err(DeskError::storage("make the record durable", e));
+        }
+        if let Some(last) = out.last() {
+            self.head_seq = last.body.seq;
+            self.head_hash = last.hash;
+            self.head_at_us = last.body.at_us;
+        }
+        Ok(out)
+    }
+
+    /// Every record from `from` (inclusive) to the head, in order, checking each
+    /// record's own hash and its link to the one before.
+    pub fn records_from(&self, from: u64) -> RecordIter<'_> {
+        let start = from.max(1);
+        RecordIter {
+            inner: self.log.range(start.to_be_bytes()..),
+            path: &self.path,
+            expect_seq: start,
+            prev: None,
+            end: self.head_seq,
+        }
+    }
+
+    pub fn get(&self, seq: u64) -> Result<Option<Record>, DeskError> {
+        match self.log.get(seq.to_be_bytes()) {
+            Ok(Some(bytes)) => Record::decode(&bytes)
+                .map(Some)
+                .map_err(|why| damaged(&self.path, seq, &why)),
+            Ok(None) => Ok(None),
+            Err(e) => Err(open_error(&self.path, e)),
+        }
+    }
+
+    /// Whether a failed write has stopped this handle from writing.
+    pub fn is_poisoned(&self) -> bool {
+        self.poisoned.is_some()
+    }
+
+    /// Bytes the store takes on disk.
+    pub fn size_on_disk(&self) -> u64 {
+        self.db.size_on_disk().unwrap_or(0)
+    }
+}
+
+pub struct RecordIter<'a> {
+    inner: sled::Iter,
+    path: &'a Path,
+    expect_seq: u64,
+    prev: Option<Hash>,
+    end: u64,
+}
+
+impl Iterator for RecordIter<'_> {
+    type Item = Result<Record, DeskError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.expect_seq > self.end {
+            return None;
+        }
+        let item = match self.inner.next()? {
+            Ok(kv) => kv,
+            Err(e) => return Some(Err(open_error(self.path, e))),
+        };
+        let seq = seq_of(&item.0);
+        let checked = Record::decode(&item.1)
+            .map_err(|why| damaged(self.path, seq, &why))
+            .and_then(|rec| {
+                if rec.body.seq != self.expect_seq || seq != self.expect_seq {
+                    return Err(damaged(
+                        self.path,
+                        seq,
+                        &format!("expected record {} here", self.expect_seq),
+                    ));
+                }
+                if let Some(prev) = self.prev {
+                    if rec.prev_hash != prev {
+                        return Err(damaged(
+                            self.path,
+                            seq,
+                            "it does not link to the record before it",
+                        ));
+                    }
+                }
+                Ok(rec)
+            });
+        match &checked {
+            Ok(rec) => {
+                self.prev = Some(rec.hash);
+                self.expect_seq += 1;
+            }
+            Err(_) => self.expect_seq = u64::MAX,
+        }
+        Some(checked)
+    }
+}
+
+fn seq_of(key: &[u8]) -> u64 {
+    let mut b = [0u8; 8];
+    if key.len() == 8 {
+        b.copy_from_slice(key);
+    }
+    u64::from_be_bytes(b)
+}
+
+fn damaged(dir: &Path, seq: u64, why: &str) -> DeskError {
+    DeskError::Damaged(format!(
+        "the store at {} is damaged: record {seq}: {why}. Nothing will be written to it. \
+         Run `dutydesk recover --out NEWDIR` to copy every record that still verifies into a new store, \
+         or restore the directory from a backup",
+        dir.display()
+    ))
+}
+
+fn open_error(dir: &Path, e: sled::Error) -> DeskError {
+    match e {
+        sled::Error::Io(io) if io.kind() == std::io::ErrorKind::WouldBlock => DeskError::Locked(format!(
+            "another dutydesk process has the store at {} open. Only one process may own it; \
+             stop the other one (or run commands through it) and try again",
+            dir.display()
+        )),
+        sled::Error::Io(io) => DeskError::storage(&format!("open the store at {}", dir.display()), io),
+        sled::Error::Corruption { .. } => DeskError::Damaged(format!(
+            "the store at {} is damaged: sled reports corruption ({e}). Nothing will be written to it. \
+             Run `dutydesk recover --out NEWDIR`, or restore the directory from a backup",
+            dir.display()
+        )),
+        other => DeskError::Damaged(format!(
+            "the store at {} could not be read: {other}",
+            dir.display()
+        )),
+    }
+}
