@@ -199,6 +199,16 @@ impl Desk {
         })
     }
 
+    /// For bulk generation only: see [`Store::defer_durability`].
+    pub fn defer_durability(&mut self, on: bool) -> Result<(), DeskError> {
+        self.store.defer_durability(on);
+        if on {
+            Ok(())
+        } else {
+            self.store.sync()
+        }
+    }
+
     /// A channel that receives every record committed from now on.
     pub fn subscribe(&mut self) -> mpsc::Receiver<Record> {
         let (tx, rx) = mpsc::channel();

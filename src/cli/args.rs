@@ -145,6 +145,10 @@ pub enum Cmd {
         /// Load it and print where, without opening the dashboard.
         #[arg(long)]
         no_tui: bool,
+        /// Instead of the evening, build a synthetic history of about N records
+        /// (a busy site over many months) and print where; for load testing.
+        #[arg(long, value_name = "N")]
+        generate: Option<u64>,
     },
 }
 

@@ -53,7 +53,7 @@ fn run(cli: Cli) -> Result<i32, DeskError> {
     };
     match cmd {
         Cmd::Verify { file } => crate::export::verify::run(file),
-        Cmd::Demo { no_tui } => crate::demo::run(&cli, lang, *no_tui),
+        Cmd::Demo { no_tui, generate } => crate::demo::run(&cli, lang, *no_tui, *generate),
         _ => {
             let mut api = connect::open(&cli)?;
             tickets::run(api.as_mut(), cmd, lang)

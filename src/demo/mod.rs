@@ -4,6 +4,7 @@
 //! 19:00; the loader plays it on a manual clock anchored so that the evening ends
 //! a few minutes before now, so ages and countdowns on screen are live.
 
+pub mod generate;
 pub mod script;
 
 use std::path::{Path, PathBuf};
@@ -47,8 +48,25 @@ fn fresh_dir() -> PathBuf {
     std::env::temp_dir().join(format!("dutydesk-demo-{stamp}-{}", std::process::id()))
 }
 
-pub fn run(cli: &Cli, lang: Lang, no_tui: bool) -> Result<i32, DeskError> {
+pub fn run(cli: &Cli, lang: Lang, no_tui: bool, generate: Option<u64>) -> Result<i32, DeskError> {
     let dir = cli.data.clone().unwrap_or_else(fresh_dir);
+    if let Some(n) = generate {
+        if n == 0 {
+            return Err(DeskError::invalid(
+                "--generate",
+                "give the number of records to build, e.g. 1000000",
+            ));
+        }
+        let started = std::time::Instant::now();
+        let written = generate::generate(&dir, n, lang)?;
+        eprintln!(
+            "generated {written} records in {:.1} s into {}",
+            started.elapsed().as_secs_f64(),
+            dir.display()
+        );
+        println!("{}", dir.display());
+        return Ok(0);
+    }
     let n = load(&dir, lang)?;
     eprintln!(
         "demo: Riverside Gardens 滨江花园, an evening of {n} records, loaded into {}",

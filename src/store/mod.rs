@@ -22,6 +22,8 @@ pub struct Store {
     /// Set when a write failed half-way: sled may hold records in memory that are
     /// not on disk, so nothing more is written until the store is reopened.
     poisoned: Option<String>,
+    /// Bulk loading only (`demo --generate`): skip the per-append flush; `sync` ends it.
+    deferred: bool,
 }
 
 /// The last record of the chain: what an export or a report prints to pin the log.
@@ -53,6 +55,7 @@ impl Store {
             head_hash: GENESIS,
             head_at_us: 0,
             poisoned: None,
+            deferred: false,
         };
         if let Some(last) = store.log.last().map_err(|e| open_error(dir, e))? {
             let rec = Record::decode(&last.1).map_err(|why| damaged(dir, seq_of(&last.0), &why))?;
@@ -102,7 +105,9 @@ impl Store {
             self.poisoned = Some(e.to_string());
             return Err(DeskError::storage("write to the log", e));
         }
-        if let Err(e) = self.db.flush() {
+        if self.deferred {
+            // Bulk generation of synthetic data: durability comes with `sync`.
+        } else if let Err(e) = self.db.flush() {
             // The batch may sit in sled's memory without being on disk. Reopening the
             // store is the only way to know what survived; refuse further writes here.
             self.poisoned = Some(e.to_string());
@@ -137,6 +142,20 @@ impl Store {
             Ok(None) => Ok(None),
             Err(e) => Err(open_error(&self.path, e)),
         }
+    }
+
+    /// Bulk loading of generated data: appends are not flushed one by one.
+    /// Never used for operator commands, which must be durable when acknowledged.
+    pub fn defer_durability(&mut self, on: bool) {
+        self.deferred = on;
+    }
+
+    /// Flushes everything appended so far to disk.
+    pub fn sync(&mut self) -> Result<(), DeskError> {
+        self.db
+            .flush()
+            .map(|_| ())
+            .map_err(|e| DeskError::storage("make the records durable", e))
     }
 
     /// Whether a failed write has stopped this handle from writing.
