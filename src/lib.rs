@@ -16,6 +16,7 @@ pub mod config;
 pub mod demo;
 pub mod desk;
 pub mod display;
+pub mod doctor;
 pub mod domain;
 pub mod emergency;
 pub mod error;

@@ -140,6 +140,11 @@ pub enum Cmd {
     Export(ExportArgs),
     /// Check the hash chain of an exported JSON-lines file.
     Verify { file: PathBuf },
+    /// Check the installation and the store, and say what is wrong.
+    Doctor {
+        #[arg(long)]
+        json: bool,
+    },
     /// Load the demo site and its scripted evening into a fresh store, then open the dashboard.
     Demo {
         /// Load it and print where, without opening the dashboard.

@@ -54,6 +54,20 @@ fn run(cli: Cli) -> Result<i32, DeskError> {
     match cmd {
         Cmd::Verify { file } => crate::export::verify::run(file),
         Cmd::Demo { no_tui, generate } => crate::demo::run(&cli, lang, *no_tui, *generate),
+        Cmd::Doctor { json } => {
+            let dir = connect::data_dir(&cli)?;
+            let mut api = connect::open(&cli)?;
+            let report = crate::doctor::examine(&dir, api.as_mut(), None)?;
+            if *json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&report).unwrap_or_default()
+                );
+            } else {
+                print!("{}", crate::doctor::render(&report));
+            }
+            Ok(if report.healthy() { 0 } else { 1 })
+        }
         _ => {
             let mut api = connect::open(&cli)?;
             tickets::run(api.as_mut(), cmd, lang)

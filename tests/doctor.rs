@@ -1,0 +1,73 @@
+//! `dutydesk doctor`: the checks a site runs when something seems wrong.
+
+use std::process::Command;
+
+fn dutydesk(data: &std::path::Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_dutydesk"));
+    c.arg("--data").arg(data).env("LANG", "C.UTF-8");
+    c
+}
+
+#[test]
+fn doctor_reports_records_chain_and_the_cost_of_a_durable_append() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dutydesk(dir.path())
+        .args([
+            "--operator",
+            "王军",
+            "call",
+            "--unit",
+            "1-0101",
+            "--kind",
+            "repair",
+            "--summary",
+            "漏水",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let out = dutydesk(dir.path())
+        .args(["doctor", "--json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["records"], 3, "store created, shift started, call");
+    assert_eq!(v["chain_ok"], true);
+    assert!(v["fsync_p50_us"].as_u64().unwrap() > 0);
+    assert!(v["append_p50_us"].as_u64().unwrap() > 0);
+    // The probe leaves nothing behind and writes nothing into the log.
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    assert!(
+        names.iter().all(|n| !n.starts_with(".doctor-probe")),
+        "{names:?}"
+    );
+    let text = dutydesk(dir.path()).arg("doctor").output().unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("3 records, every hash and link verified"),
+        "{text}"
+    );
+    assert!(text.contains("all good"), "{text}");
+}
+
+#[test]
+fn doctor_names_a_broken_site_file_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("site.toml"),
+        "[site]\nname_en = \"X\"\nname_zh = 3\n",
+    )
+    .unwrap();
+    let out = dutydesk(dir.path()).arg("doctor").output().unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("site.toml:3"), "{err}");
+}
