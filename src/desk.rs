@@ -73,11 +73,23 @@ impl Desk {
         let dir = DataDir(dir.to_path_buf());
         let site = Site::load(&dir.0)?;
         let plans = Plans::load(&dir.checklists())?;
-        let store = Store::open(&dir.store())?;
-        let mut state = State::new();
-        for rec in store.records_from(1) {
-            state.apply(&rec?);
-        }
+        // sled 0.34 can panic on some damaged files; a damaged store must get a
+        // clear message, not a crash.
+        let opened = std::panic::catch_unwind(|| -> Result<(Store, State), DeskError> {
+            let store = Store::open(&dir.store())?;
+            let mut state = State::new();
+            for rec in store.records_from(1) {
+                state.apply(&rec?);
+            }
+            Ok((store, state))
+        });
+        let (store, state) = opened.map_err(|_| {
+            DeskError::Damaged(format!(
+                "the store at {} is damaged: it could not be read. Nothing will be written to it. \
+                 Run `dutydesk recover --out NEWDIR`, or restore the directory from a backup",
+                dir.store().display()
+            ))
+        })??;
         Ok(Desk {
             dir,
             store,

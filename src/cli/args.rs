@@ -140,6 +140,12 @@ pub enum Cmd {
     Export(ExportArgs),
     /// Check the hash chain of an exported JSON-lines file.
     Verify { file: PathBuf },
+    /// Copy every record that still verifies out of a damaged store into a new data directory.
+    Recover {
+        /// The new data directory (must be empty or absent).
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Check the installation and the store, and say what is wrong.
     Doctor {
         #[arg(long)]

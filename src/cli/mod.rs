@@ -54,6 +54,33 @@ fn run(cli: Cli) -> Result<i32, DeskError> {
     match cmd {
         Cmd::Verify { file } => crate::export::verify::run(file),
         Cmd::Demo { no_tui, generate } => crate::demo::run(&cli, lang, *no_tui, *generate),
+        Cmd::Recover { out } => {
+            let from = connect::data_dir(&cli)?;
+            let r = crate::store::recover::recover(&from, out)?;
+            match &r.broken_at {
+                None => println!(
+                    "recovered all {} records into {}: the whole chain verified",
+                    r.kept,
+                    out.display()
+                ),
+                Some((seq, why)) => {
+                    println!(
+                        "recovered records 1..{} into {}; the chain breaks at record {seq}: {why}",
+                        r.kept,
+                        out.display()
+                    );
+                    if let Some(f) = &r.unlinked_file {
+                        println!(
+                            "{} later records could not be proved part of the chain; they are in {} for a person to read",
+                            r.unlinked,
+                            f.display()
+                        );
+                    }
+                }
+            }
+            println!("next: check it with `dutydesk --data {} doctor`, then use it in place of the damaged one", out.display());
+            Ok(0)
+        }
         Cmd::Doctor { json } => {
             let dir = connect::data_dir(&cli)?;
             let mut api = connect::open(&cli)?;

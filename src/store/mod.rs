@@ -6,6 +6,7 @@
 //! `Ok` may tell the operator it is recorded. Records are never updated or removed.
 
 pub mod record;
+pub mod recover;
 
 use std::path::{Path, PathBuf};
 
