@@ -11,7 +11,7 @@ use crate::domain::{Actor, Command, Event};
 use crate::emergency::Plans;
 use crate::error::DeskError;
 use crate::rules::{self, Context};
-use crate::state::State;
+use crate::state::{checkpoint, State};
 use crate::store::{Body, Head, Record, Store};
 
 /// Where things live in a data directory.
@@ -42,6 +42,9 @@ impl DataDir {
     }
     pub fn owner_lock(&self) -> PathBuf {
         self.0.join("owner.lock")
+    }
+    pub fn checkpoint(&self) -> PathBuf {
+        self.0.join("checkpoint.bin")
     }
     pub fn server_log(&self) -> PathBuf {
         self.0.join("dutydesk.log")
@@ -75,21 +78,49 @@ impl Desk {
         let plans = Plans::load(&dir.checklists())?;
         // sled 0.34 can panic on some damaged files; a damaged store must get a
         // clear message, not a crash.
-        let opened = std::panic::catch_unwind(|| -> Result<(Store, State), DeskError> {
+        let checkpoint_file = dir.checkpoint();
+        let opened = std::panic::catch_unwind(|| -> Result<(Store, State, u64), DeskError> {
             let store = Store::open(&dir.store())?;
-            let mut state = State::new();
-            for rec in store.records_from(1) {
-                state.apply(&rec?);
-            }
-            Ok((store, state))
+            let (mut state, replayed) = match checkpoint::load(&checkpoint_file) {
+                // Used only if the record it was folded up to is still there, unchanged.
+                Some(cp)
+                    if cp.seq <= store.head().seq
+                        && store
+                            .get(cp.seq)
+                            .ok()
+                            .flatten()
+                            .is_some_and(|r| r.hash == cp.hash) =>
+                {
+                    let mut state = cp.state;
+                    let mut n = 0;
+                    for rec in store.records_after(cp.seq, cp.hash) {
+                        state.apply(&rec?);
+                        n += 1;
+                    }
+                    (state, n)
+                }
+                _ => {
+                    let mut state = State::new();
+                    for rec in store.records_from(1) {
+                        state.apply(&rec?);
+                    }
+                    let n = state.seq;
+                    (state, n)
+                }
+            };
+            state.seq = store.head().seq;
+            Ok((store, state, replayed))
         });
-        let (store, state) = opened.map_err(|_| {
+        let (store, state, replayed) = opened.map_err(|_| {
             DeskError::Damaged(format!(
                 "the store at {} is damaged: it could not be read. Nothing will be written to it. \
                  Run `dutydesk recover --out NEWDIR`, or restore the directory from a backup",
                 dir.store().display()
             ))
         })??;
+        if replayed >= checkpoint::REFRESH_AFTER {
+            checkpoint::save(&dir.checkpoint(), &state, &store.head().hash);
+        }
         Ok(Desk {
             dir,
             store,
@@ -202,6 +233,13 @@ impl Desk {
         let records = self.store.append(bodies)?;
         for r in &records {
             self.state.apply(r);
+        }
+        // A long-running owner refreshes the checkpoint as the log grows.
+        if !self.store.is_deferred()
+            && self.state.seq / checkpoint::REFRESH_AFTER
+                != (self.state.seq - records.len() as u64) / checkpoint::REFRESH_AFTER
+        {
+            checkpoint::save(&self.dir.checkpoint(), &self.state, &self.store.head().hash);
         }
         self.subscribers
             .retain(|tx| records.iter().all(|r| tx.send(r.clone()).is_ok()));

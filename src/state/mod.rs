@@ -1,6 +1,7 @@
 //! The desk's state: a fold of the log. Nothing here is stored; it is rebuilt by
 //! replaying records, and `apply` is the only way it changes.
 
+pub mod checkpoint;
 pub mod runs;
 pub mod shifts;
 pub mod tickets;

@@ -130,9 +130,16 @@ impl Store {
             inner: self.log.range(start.to_be_bytes()..),
             path: &self.path,
             expect_seq: start,
-            prev: None,
+            prev: if start == 1 { Some(GENESIS) } else { None },
             end: self.head_seq,
         }
+    }
+
+    /// Every record after `seq`, checking that the first links to `hash`.
+    pub fn records_after(&self, seq: u64, hash: Hash) -> RecordIter<'_> {
+        let mut it = self.records_from(seq + 1);
+        it.prev = Some(hash);
+        it
     }
 
     pub fn get(&self, seq: u64) -> Result<Option<Record>, DeskError> {
@@ -149,6 +156,10 @@ impl Store {
     /// Never used for operator commands, which must be durable when acknowledged.
     pub fn defer_durability(&mut self, on: bool) {
         self.deferred = on;
+    }
+
+    pub fn is_deferred(&self) -> bool {
+        self.deferred
     }
 
     /// Flushes everything appended so far to disk.
