@@ -221,11 +221,18 @@ fn damaged(dir: &Path, seq: u64, why: &str) -> DeskError {
 
 fn open_error(dir: &Path, e: sled::Error) -> DeskError {
     match e {
-        sled::Error::Io(io) if io.kind() == std::io::ErrorKind::WouldBlock => DeskError::Locked(format!(
+        // sled 0.34.7 reports a held lock as `ErrorKind::Other` with the flock error
+        // only in the text ("could not acquire lock on ..."), so match on both.
+        sled::Error::Io(io)
+            if io.kind() == std::io::ErrorKind::WouldBlock
+                || io.to_string().contains("could not acquire lock") =>
+        {
+            DeskError::Locked(format!(
             "another dutydesk process has the store at {} open. Only one process may own it; \
              stop the other one (or run commands through it) and try again",
-            dir.display()
-        )),
+                dir.display()
+            ))
+        }
         sled::Error::Io(io) => DeskError::storage(&format!("open the store at {}", dir.display()), io),
         sled::Error::Corruption { .. } => DeskError::Damaged(format!(
             "the store at {} is damaged: sled reports corruption ({e}). Nothing will be written to it. \
