@@ -2,8 +2,10 @@
 //! raw `write` + `fsync` of the same bytes to a file in the same directory, in the
 //! same run, interleaved so both see the same disk and the same load.
 //!
-//! sled 0.34.7 makes a flush durable with `File::sync_all` (fsync; see its
-//! flusher.rs and pagecache/segment.rs), so the baseline uses `sync_all` too.
+//! sled 0.34.7 fsyncs with `File::sync_all` (flusher.rs, pagecache/segment.rs),
+//! but its `flush` ends in `sync_file_range` on Linux (pagecache/iobuf.rs), which
+//! is not durable; `Store::append` therefore adds a `sync_all` of sled's data
+//! file, and the baseline uses `sync_all` too.
 //!
 //! Run: `cargo bench --bench append` (ITERATIONS=N to change the count).
 
