@@ -254,3 +254,291 @@ fn refused(t: &Ticket, what: &str) -> DeskError {
         }
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    //! The rules driven through a real `Desk` on a temporary store, with a clock
+    //! that moves only when told, so targets are measured exactly.
+
+    use std::sync::Arc;
+
+    use chrono::{Duration, TimeZone, Utc};
+
+    use crate::clock::ManualClock;
+    use crate::desk::Desk;
+    use crate::domain::{Actor, Command, Department, Event, Kind, TicketState};
+    use crate::error::DeskError;
+    use crate::state::Ticket;
+
+    struct Bench {
+        _dir: tempfile::TempDir,
+        desk: Desk,
+        clock: ManualClock,
+        actor: Actor,
+    }
+
+    impl Bench {
+        fn new() -> Bench {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 25, 21, 0, 0).unwrap());
+            let desk = Desk::open(dir.path(), Arc::new(clock.clone())).expect("open desk");
+            Bench {
+                _dir: dir,
+                desk,
+                clock,
+                actor: Actor::new("王军", "wang"),
+            }
+        }
+
+        fn submit(&mut self, cmd: Command) -> Result<Vec<Event>, DeskError> {
+            let actor = self.actor.clone();
+            self.desk
+                .submit(&actor, &cmd, None)
+                .map(|c| c.records.into_iter().map(|r| r.body.event).collect())
+        }
+
+        fn ok(&mut self, cmd: Command) -> Vec<Event> {
+            let what = format!("{cmd:?}");
+            self.submit(cmd)
+                .unwrap_or_else(|e| panic!("{what} refused: {e}"))
+        }
+
+        fn call(&mut self, kind: Kind) -> String {
+            let events = self.ok(Command::Call {
+                unit: "1-1203".into(),
+                kind,
+                priority: None,
+                caller: Some("陈建国".into()),
+                phone: None,
+                summary: "卫生间漏水".into(),
+                anonymous: false,
+            });
+            events
+                .iter()
+                .find_map(|e| match e {
+                    Event::TicketOpened { id, .. } => Some(id.0.clone()),
+                    _ => None,
+                })
+                .expect("a call opens a ticket")
+        }
+
+        fn ticket(&self, id: &str) -> &Ticket {
+            self.desk.state().ticket(id).expect("ticket exists")
+        }
+
+        /// Moves `id` along the happy path until it is in `state`.
+        fn bring_to(&mut self, id: &str, state: TicketState) {
+            let path = [
+                (
+                    TicketState::Dispatched,
+                    Command::Dispatch {
+                        id: id.into(),
+                        to: Department::Engineering,
+                        note: None,
+                    },
+                ),
+                (TicketState::InProgress, Command::Start { id: id.into() }),
+                (
+                    TicketState::Done,
+                    Command::Done {
+                        id: id.into(),
+                        note: None,
+                    },
+                ),
+            ];
+            for (reached, cmd) in path {
+                if self.ticket(id).state == state {
+                    return;
+                }
+                self.ok(cmd);
+                assert_eq!(self.ticket(id).state, reached);
+            }
+        }
+    }
+
+    fn dispatch(id: &str) -> Command {
+        Command::Dispatch {
+            id: id.into(),
+            to: Department::Engineering,
+            note: None,
+        }
+    }
+
+    fn close(id: &str) -> Command {
+        Command::Close {
+            id: id.into(),
+            note: None,
+        }
+    }
+
+    fn callback(id: &str, satisfied: bool) -> Command {
+        Command::Callback {
+            id: id.into(),
+            satisfied,
+            note: None,
+        }
+    }
+
+    #[test]
+    fn a_repair_dispatched_after_4_minutes_meets_the_5_minute_target() {
+        let mut b = Bench::new();
+        let id = b.call(Kind::Repair);
+        b.clock.advance(Duration::minutes(4));
+        let events = b.ok(dispatch(&id));
+        let Some(Event::TicketDispatched {
+            target: Some(target),
+            ..
+        }) = events.last()
+        else {
+            panic!("the dispatch records its target: {events:?}");
+        };
+        assert_eq!(target.target_minutes, 5);
+        assert_eq!(target.actual_seconds, 240);
+        assert!(target.met);
+        assert_eq!(b.ticket(&id).dispatch_target.as_ref(), Some(target));
+    }
+
+    #[test]
+    fn a_repair_dispatched_after_6_minutes_misses_the_target_and_a_redispatch_keeps_it() {
+        let mut b = Bench::new();
+        let id = b.call(Kind::Repair);
+        b.clock.advance(Duration::minutes(6));
+        b.ok(dispatch(&id));
+        let t = b
+            .ticket(&id)
+            .dispatch_target
+            .clone()
+            .expect("target recorded");
+        assert!(!t.met);
+        assert_eq!(t.actual_seconds, 360);
+        // Sending it to another department later does not rewrite the first outcome.
+        b.clock.advance(Duration::minutes(1));
+        let events = b.ok(Command::Dispatch {
+            id: id.clone(),
+            to: Department::Security,
+            note: None,
+        });
+        assert!(matches!(
+            events.last(),
+            Some(Event::TicketDispatched { target: None, .. })
+        ));
+        assert_eq!(b.ticket(&id).dispatch_target, Some(t));
+        assert_eq!(b.ticket(&id).department, Some(Department::Security));
+    }
+
+    #[test]
+    fn a_kind_without_a_target_records_none() {
+        let mut b = Bench::new();
+        let id = b.call(Kind::Inquiry);
+        b.clock.advance(Duration::hours(2));
+        b.ok(dispatch(&id));
+        assert_eq!(b.ticket(&id).dispatch_target, None);
+    }
+
+    #[test]
+    fn repairs_and_complaints_close_only_after_a_satisfied_callback() {
+        for kind in [Kind::Repair, Kind::Complaint] {
+            let mut b = Bench::new();
+            let id = b.call(kind);
+            b.bring_to(&id, TicketState::Done);
+            let seq = b.desk.state().seq;
+            let err = b.submit(close(&id)).unwrap_err();
+            assert!(matches!(err, DeskError::Refused(_)), "{err}");
+            assert!(err.to_string().contains("satisfied callback"), "{err}");
+            assert_eq!(b.desk.state().seq, seq, "a refusal writes nothing");
+            b.ok(callback(&id, true));
+            assert_eq!(b.ticket(&id).callback, Some(true));
+            b.ok(close(&id));
+            assert_eq!(b.ticket(&id).state, TicketState::Closed);
+        }
+    }
+
+    #[test]
+    fn inquiries_and_help_close_from_done_without_a_callback() {
+        for kind in [Kind::Inquiry, Kind::Help, Kind::Emergency] {
+            let mut b = Bench::new();
+            let id = b.call(kind);
+            b.bring_to(&id, TicketState::Done);
+            b.ok(close(&id));
+            assert_eq!(b.ticket(&id).state, TicketState::Closed, "{kind}");
+        }
+    }
+
+    #[test]
+    fn an_unsatisfied_callback_reopens_the_ticket_as_new() {
+        let mut b = Bench::new();
+        let id = b.call(Kind::Repair);
+        b.bring_to(&id, TicketState::Done);
+        b.ok(callback(&id, false));
+        let t = b.ticket(&id);
+        assert_eq!(t.state, TicketState::New);
+        assert_eq!(t.reopen_count, 1);
+        assert_eq!(t.callback, None);
+        assert_eq!(t.callbacks_unsatisfied, 1);
+        // A reopened repair still needs a satisfied callback after its next done.
+        b.bring_to(&id, TicketState::Done);
+        assert!(b.submit(close(&id)).is_err());
+        b.ok(callback(&id, true));
+        b.ok(close(&id));
+        assert_eq!(b.ticket(&id).reopen_count, 1);
+    }
+
+    #[test]
+    fn cancel_from_each_open_state_and_never_after() {
+        for state in [
+            TicketState::New,
+            TicketState::Dispatched,
+            TicketState::InProgress,
+            TicketState::Done,
+        ] {
+            let mut b = Bench::new();
+            let id = b.call(Kind::Repair);
+            b.bring_to(&id, state);
+            let empty = b.submit(Command::Cancel {
+                id: id.clone(),
+                reason: "  ".into(),
+            });
+            assert!(matches!(empty, Err(DeskError::Invalid { .. })), "{empty:?}");
+            b.ok(Command::Cancel {
+                id: id.clone(),
+                reason: "resident hung up".into(),
+            });
+            let t = b.ticket(&id);
+            assert_eq!(t.state, TicketState::Cancelled, "from {state:?}");
+            assert!(t.closed_at_us.is_some());
+            let again = b.submit(Command::Cancel {
+                id: id.clone(),
+                reason: "again".into(),
+            });
+            assert!(matches!(again, Err(DeskError::Refused(_))), "{again:?}");
+        }
+    }
+
+    #[test]
+    fn a_refusal_names_the_moves_allowed_next() {
+        let mut b = Bench::new();
+        let id = b.call(Kind::Repair);
+        let err = b.submit(Command::Start { id: id.clone() }).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!("{id} is new; it cannot be started. Allowed next: dispatch, cancel, note")
+        );
+        let unknown = b.submit(Command::Start { id: "R404".into() }).unwrap_err();
+        assert!(matches!(unknown, DeskError::NotFound(_)), "{unknown}");
+    }
+
+    #[test]
+    fn phone_numbers_are_normalised_or_refused() {
+        assert_eq!(
+            super::normalize_phone(" 138-1234 5678 ").unwrap(),
+            "13812345678"
+        );
+        assert_eq!(
+            super::normalize_phone("+86 (571) 8669.7100").unwrap(),
+            "+8657186697100"
+        );
+        assert!(super::normalize_phone("12").is_err());
+        assert!(super::normalize_phone("1+2345").is_err());
+        assert!(super::normalize_phone("abc").is_err());
+    }
+}

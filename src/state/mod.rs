@@ -19,7 +19,7 @@ pub use tickets::{Note, Ticket};
 /// How many recent idempotency keys are remembered for retried submissions.
 const REMEMBERED_REQUESTS: usize = 10_000;
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct State {
     pub site: String,
     /// Tickets by number (the number inside the id is unique).

@@ -15,6 +15,10 @@ pub use record::{Body, Hash, Record, GENESIS};
 
 pub struct Store {
     db: sled::Db,
+    /// sled's data file, opened again only to fsync it: sled 0.34.7's `flush` ends
+    /// in `sync_file_range` on Linux, which neither flushes the drive's write cache
+    /// nor the file's metadata, so it is not durable across a power cut.
+    data_file: std::fs::File,
     log: sled::Tree,
     path: PathBuf,
     head_seq: u64,
@@ -48,8 +52,12 @@ impl Store {
             .open()
             .map_err(|e| open_error(dir, e))?;
         let log = db.open_tree("log").map_err(|e| open_error(dir, e))?;
+        let data_path = dir.join("db");
+        let data_file = std::fs::File::open(&data_path)
+            .map_err(|e| DeskError::storage(&format!("open {}", data_path.display()), e))?;
         let mut store = Store {
             db,
+            data_file,
             log,
             path: dir.to_path_buf(),
             head_seq: 0,
@@ -106,13 +114,13 @@ impl Store {
             self.poisoned = Some(e.to_string());
             return Err(DeskError::storage("write to the log", e));
         }
-        if self.deferred {
-            // Bulk generation of synthetic data: durability comes with `sync`.
-        } else if let Err(e) = self.db.flush() {
-            // The batch may sit in sled's memory without being on disk. Reopening the
-            // store is the only way to know what survived; refuse further writes here.
-            self.poisoned = Some(e.to_string());
-            return Err(DeskError::storage("make the record durable", e));
+        if !self.deferred {
+            if let Err(e) = self.make_durable() {
+                // The batch may sit in sled's memory without being on disk. Reopening the
+                // store is the only way to know what survived; refuse further writes here.
+                self.poisoned = Some(e.to_string());
+                return Err(e);
+            }
         }
         if let Some(last) = out.last() {
             self.head_seq = last.body.seq;
@@ -164,10 +172,19 @@ impl Store {
 
     /// Flushes everything appended so far to disk.
     pub fn sync(&mut self) -> Result<(), DeskError> {
+        self.make_durable()
+    }
+
+    /// sled's flush writes its buffers; the fsync of its data file (see
+    /// `data_file`) is what puts them on the disk, the same call sled uses for its
+    /// own periodic sync.
+    fn make_durable(&self) -> Result<(), DeskError> {
         self.db
             .flush()
-            .map(|_| ())
-            .map_err(|e| DeskError::storage("make the records durable", e))
+            .map_err(|e| DeskError::storage("make the record durable", e))?;
+        self.data_file
+            .sync_all()
+            .map_err(|e| DeskError::storage("make the record durable", e))
     }
 
     /// Whether a failed write has stopped this handle from writing.
@@ -252,11 +269,18 @@ fn damaged(dir: &Path, seq: u64, why: &str) -> DeskError {
 
 fn open_error(dir: &Path, e: sled::Error) -> DeskError {
     match e {
-        sled::Error::Io(io) if io.kind() == std::io::ErrorKind::WouldBlock => DeskError::Locked(format!(
+        // sled 0.34.7 reports a held lock as `ErrorKind::Other` with the flock error
+        // only in the text ("could not acquire lock on ..."), so match on both.
+        sled::Error::Io(io)
+            if io.kind() == std::io::ErrorKind::WouldBlock
+                || io.to_string().contains("could not acquire lock") =>
+        {
+            DeskError::Locked(format!(
             "another dutydesk process has the store at {} open. Only one process may own it; \
              stop the other one (or run commands through it) and try again",
-            dir.display()
-        )),
+                dir.display()
+            ))
+        }
         sled::Error::Io(io) => DeskError::storage(&format!("open the store at {}", dir.display()), io),
         sled::Error::Corruption { .. } => DeskError::Damaged(format!(
             "the store at {} is damaged: sled reports corruption ({e}). Nothing will be written to it. \
