@@ -81,13 +81,33 @@ pub fn decide(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, D
                 )));
             }
             let note = optional_text("note", note)?;
+            let mut warnings = Vec::new();
             let ev = match action {
-                StepAction::Done { value } => Event::EmergencyStepDone {
-                    run: r.id.clone(),
-                    step: *step,
-                    value: optional_text("value", value)?,
-                    note,
-                },
+                StepAction::Done { value } => {
+                    let value = optional_text("value", value)?;
+                    if let (None, Some(en), Some(zh)) = (&value, &s.record_en, &s.record_zh) {
+                        warnings.push(format!(
+                            "step {step} asks for a value ({en} {zh}) and none was given: add it with `dutydesk emergency note {} ...`",
+                            r.id
+                        ));
+                    }
+                    if let Some(minutes) = s.deadline_minutes {
+                        let due = r.started_at_us + i64::from(minutes) * 60_000_000;
+                        let late = (ctx.now.timestamp_micros() - due) / 1_000_000;
+                        if late > 0 {
+                            warnings.push(format!(
+                                "step {step} is done {} after its {minutes}-minute deadline; the report will show it missed",
+                                crate::display::short_duration(late)
+                            ));
+                        }
+                    }
+                    Event::EmergencyStepDone {
+                        run: r.id.clone(),
+                        step: *step,
+                        value,
+                        note,
+                    }
+                }
                 StepAction::Skip { reason, over_ride } => {
                     let reason = required_text("reason", reason).map_err(|_| {
                         DeskError::invalid("reason", "skipping a step needs a reason")
@@ -115,7 +135,10 @@ pub fn decide(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, D
                     }
                 }
             };
-            Ok(Decision::of(vec![ev]))
+            Ok(Decision {
+                events: vec![ev],
+                warnings,
+            })
         }
         Command::EmergencyNote { run, text } => {
             let r = find_run(state, run)?;
