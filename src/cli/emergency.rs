@@ -50,10 +50,10 @@ pub enum EmergencyCmd {
         #[arg(long)]
         skip: bool,
         /// Why the step is skipped (needed with --skip).
-        #[arg(long, requires = "skip")]
+        #[arg(long, conflicts_with = "done")]
         reason: Option<String>,
         /// Skip a critical step (needs a reason; the duty manager's call where roles are set).
-        #[arg(long = "override", requires = "skip")]
+        #[arg(long = "override", conflicts_with = "done")]
         over_ride: bool,
         #[arg(long)]
         note: Option<String>,
@@ -293,7 +293,7 @@ fn start(
         };
         let _ = writeln!(
             std::io::stderr(),
-            "{run} {}: {ticket}; 1. {text}",
+            "{run} {} {ticket}; 1. {text}",
             match lang {
                 Lang::En => "started, ticket",
                 Lang::Zh => "已启动，工单",
