@@ -252,7 +252,7 @@ fn kinds(api: &mut dyn DeskApi, json: bool, lang: Lang) -> Result<i32, DeskError
             Lang::En => format!("{} steps, {critical} critical", p.steps.len()),
             Lang::Zh => format!("{}步，关键{critical}步", p.steps.len()),
         };
-        out.push_str(&format!("{} {} {counts}\n", fit(&p.id, 20), fit(&name, 30)));
+        out.push_str(&format!("{} {} {counts}\n", fit(&p.id, 20), fit(&name, 36)));
     }
     say(&out);
     Ok(0)
