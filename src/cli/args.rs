@@ -151,6 +151,11 @@ pub enum Cmd {
         #[arg(long)]
         json: bool,
     },
+    /// Emergency plans (应急预案) step by step: kinds, start, step, note, show, list, close, report.
+    Emergency {
+        #[command(subcommand)]
+        cmd: crate::cli::emergency::EmergencyCmd,
+    },
     /// Load the demo site and its scripted evening into a fresh store, then open the dashboard.
     Demo {
         /// Load it and print where, without opening the dashboard.

@@ -3,6 +3,7 @@
 
 pub mod args;
 pub mod connect;
+pub mod emergency;
 pub mod tickets;
 
 use std::io::Write;
@@ -94,6 +95,10 @@ fn run(cli: Cli) -> Result<i32, DeskError> {
                 print!("{}", crate::doctor::render(&report));
             }
             Ok(if report.healthy() { 0 } else { 1 })
+        }
+        Cmd::Emergency { cmd } => {
+            let mut api = connect::open(&cli)?;
+            emergency::run(&cli, api.as_mut(), cmd, lang)
         }
         _ => {
             let mut api = connect::open(&cli)?;

@@ -1,5 +1,9 @@
-//! Emergency plans and what the desk does with them.
+//! Emergency plans and what the desk does with them: the plans as data, a run
+//! seen at a moment (`view`), and the major-incident report (`report`).
 
 pub mod plan;
+pub mod report;
+pub mod view;
 
 pub use plan::{Plan, Plans, Step};
+pub use view::{Deadline, RunView, StepView};

@@ -81,13 +81,33 @@ pub fn decide(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, D
                 )));
             }
             let note = optional_text("note", note)?;
+            let mut warnings = Vec::new();
             let ev = match action {
-                StepAction::Done { value } => Event::EmergencyStepDone {
-                    run: r.id.clone(),
-                    step: *step,
-                    value: optional_text("value", value)?,
-                    note,
-                },
+                StepAction::Done { value } => {
+                    let value = optional_text("value", value)?;
+                    if let (None, Some(en), Some(zh)) = (&value, &s.record_en, &s.record_zh) {
+                        warnings.push(format!(
+                            "step {step} asks for a value ({en} {zh}) and none was given: add it with `dutydesk emergency note {} ...`",
+                            r.id
+                        ));
+                    }
+                    if let Some(minutes) = s.deadline_minutes {
+                        let due = r.started_at_us + i64::from(minutes) * 60_000_000;
+                        let late = (ctx.now.timestamp_micros() - due) / 1_000_000;
+                        if late > 0 {
+                            warnings.push(format!(
+                                "step {step} is done {} after its {minutes}-minute deadline; the report will show it missed",
+                                crate::display::short_duration(late)
+                            ));
+                        }
+                    }
+                    Event::EmergencyStepDone {
+                        run: r.id.clone(),
+                        step: *step,
+                        value,
+                        note,
+                    }
+                }
                 StepAction::Skip { reason, over_ride } => {
                     let reason = required_text("reason", reason).map_err(|_| {
                         DeskError::invalid("reason", "skipping a step needs a reason")
@@ -115,7 +135,10 @@ pub fn decide(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, D
                     }
                 }
             };
-            Ok(Decision::of(vec![ev]))
+            Ok(Decision {
+                events: vec![ev],
+                warnings,
+            })
         }
         Command::EmergencyNote { run, text } => {
             let r = find_run(state, run)?;
@@ -191,4 +214,150 @@ fn step_index(r: &Run, step: u32) -> Result<usize, DeskError> {
         ));
     }
     Ok(step as usize - 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use chrono::{Duration, TimeZone, Utc};
+
+    use crate::clock::ManualClock;
+    use crate::desk::Desk;
+    use crate::domain::{Actor, Command, Role, StepAction};
+    use crate::error::DeskError;
+
+    fn desk() -> (tempfile::TempDir, Desk, ManualClock) {
+        let dir = tempfile::tempdir().unwrap();
+        let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 25, 15, 0, 0).unwrap());
+        let desk = Desk::open(dir.path(), Arc::new(clock.clone())).unwrap();
+        (dir, desk, clock)
+    }
+
+    fn with_role(role: Option<Role>) -> Actor {
+        let mut a = Actor::new("王军", "wang");
+        a.role = role;
+        a
+    }
+
+    fn skip(step: u32, over_ride: bool) -> Command {
+        Command::EmergencyStep {
+            run: "EM1".into(),
+            step,
+            action: StepAction::Skip {
+                reason: "engineer already on the landing".into(),
+                over_ride,
+            },
+            note: None,
+        }
+    }
+
+    fn start(d: &mut Desk, a: &Actor) {
+        d.submit(
+            a,
+            &Command::EmergencyStart {
+                plan: "elevator-entrapment".into(),
+                location: Some("Lift 3-A".into()),
+                ticket: None,
+            },
+            None,
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn only_the_duty_manager_overrides_a_critical_step_once_roles_exist() {
+        let (_dir, mut d, _) = desk();
+        let dispatcher = with_role(Some(Role::Dispatcher));
+        start(&mut d, &dispatcher);
+        let e = d.submit(&dispatcher, &skip(1, true), None).unwrap_err();
+        assert!(matches!(e, DeskError::Forbidden(_)), "{e}");
+        // A non-critical step is anyone's to skip.
+        d.submit(&dispatcher, &skip(5, false), None).unwrap();
+        let manager = with_role(Some(Role::DutyManager));
+        d.submit(&manager, &skip(1, true), None).unwrap();
+        let r = d.state().run("EM1").unwrap();
+        assert!(r.progress[0].overridden);
+        assert!(!r.progress[4].overridden);
+    }
+
+    #[test]
+    fn critical_skip_needs_override_and_a_reason_without_roles_too() {
+        let (_dir, mut d, _) = desk();
+        let a = with_role(None);
+        start(&mut d, &a);
+        let e = d.submit(&a, &skip(2, false), None).unwrap_err();
+        assert!(
+            matches!(e, DeskError::Refused(ref m) if m.contains("--override")),
+            "{e}"
+        );
+        let no_reason = Command::EmergencyStep {
+            run: "EM1".into(),
+            step: 2,
+            action: StepAction::Skip {
+                reason: "  ".into(),
+                over_ride: true,
+            },
+            note: None,
+        };
+        let e = d.submit(&a, &no_reason, None).unwrap_err();
+        assert!(matches!(e, DeskError::Invalid { .. }), "{e}");
+        d.submit(&a, &skip(2, true), None).unwrap();
+        let e = d.submit(&a, &skip(2, true), None).unwrap_err();
+        assert!(e.to_string().contains("already skipped"), "{e}");
+        let e = d.submit(&a, &skip(12, false), None).unwrap_err();
+        assert!(e.to_string().contains("steps 1 to 11"), "{e}");
+    }
+
+    #[test]
+    fn doing_a_step_late_or_without_its_value_warns_but_records() {
+        let (_dir, mut d, clock) = desk();
+        let a = with_role(None);
+        start(&mut d, &a);
+        let done = |step| Command::EmergencyStep {
+            run: "EM1".into(),
+            step,
+            action: StepAction::Done { value: None },
+            note: None,
+        };
+        let c = d.submit(&a, &done(1), None).unwrap();
+        assert!(c.warnings[0].contains("被困人数"), "{:?}", c.warnings);
+        clock.advance(Duration::minutes(41));
+        let c = d.submit(&a, &done(6), None).unwrap();
+        assert!(
+            c.warnings[0].contains("11m00 after its 30-minute deadline"),
+            "{:?}",
+            c.warnings
+        );
+    }
+
+    #[test]
+    fn close_waits_for_critical_steps_and_a_closed_run_takes_only_notes() {
+        let (_dir, mut d, _) = desk();
+        let a = with_role(None);
+        start(&mut d, &a);
+        let close = Command::EmergencyClose { run: "em1".into() };
+        let e = d.submit(&a, &close, None).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("critical steps 1, 2, 3, 4, 6, 7 still pending"),
+            "{e}"
+        );
+        for s in [1, 2, 3, 4, 6, 7] {
+            d.submit(&a, &skip(s, true), None).unwrap();
+        }
+        d.submit(&a, &close, None).unwrap();
+        let e = d.submit(&a, &skip(5, false), None).unwrap_err();
+        assert!(e.to_string().contains("EM1 is closed"), "{e}");
+        d.submit(
+            &a,
+            &Command::EmergencyNote {
+                run: "1".into(),
+                text: "written up".into(),
+            },
+            None,
+        )
+        .unwrap();
+        assert_eq!(d.state().run("EM1").unwrap().notes.len(), 1);
+    }
 }
