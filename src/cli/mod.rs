@@ -3,6 +3,8 @@
 
 pub mod args;
 pub mod connect;
+pub mod export;
+pub mod shift;
 pub mod tickets;
 
 use std::io::Write;
@@ -54,6 +56,12 @@ fn run(cli: Cli) -> Result<i32, DeskError> {
     match cmd {
         Cmd::Verify { file } => crate::export::verify::run(file),
         Cmd::Demo { no_tui } => crate::demo::run(&cli, lang, *no_tui),
+        Cmd::Shift { cmd } => shift::run(
+            connect::open(&cli)?.as_mut(),
+            cmd,
+            &connect::data_dir(&cli)?,
+        ),
+        Cmd::Export(_) | Cmd::Stats { .. } => export::run(connect::open(&cli)?.as_mut(), cmd),
         _ => {
             let mut api = connect::open(&cli)?;
             tickets::run(api.as_mut(), cmd, lang)
