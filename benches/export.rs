@@ -119,7 +119,15 @@ fn main() {
     let dir = tempfile::tempdir().expect("tempdir");
     let t = Instant::now();
     fill(dir.path());
-    let desk = Desk::open(dir.path(), Arc::new(SystemClock)).expect("desk");
+    // sled lets go of the store's lock when its flusher thread stops: retry a while.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let desk = loop {
+        match Desk::open(dir.path(), Arc::new(SystemClock)) {
+            Ok(d) => break d,
+            Err(e) if Instant::now() > deadline => panic!("{e}"),
+            Err(_) => std::thread::sleep(Duration::from_millis(50)),
+        }
+    };
     let head = desk.head().seq;
     eprintln!("built a shift of {head} records in {:.1?}", t.elapsed());
     let mut api = Local::new(Arc::new(Mutex::new(desk)), Actor::new("bench", "bench"));

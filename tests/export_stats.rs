@@ -67,10 +67,14 @@ fn close(id: &str) -> Command {
 }
 
 /// November 2026 in Shanghai: five calls; one just before and one just after.
-fn november(dir: &std::path::Path) {
+/// Returns the desk, still open: sled lets go of its lock only when its flusher
+/// thread stops, so reopening at once could find the store held.
+fn november(dir: &std::path::Path) -> Arc<Mutex<Desk>> {
     let clock = ManualClock::new(at("2026-10-31T14:00:00Z"));
-    let desk = Desk::open(dir, Arc::new(clock.clone())).unwrap();
-    let api = Local::new(Arc::new(Mutex::new(desk)), Actor::new("王军", "test"));
+    let desk = Arc::new(Mutex::new(
+        Desk::open(dir, Arc::new(clock.clone())).unwrap(),
+    ));
+    let api = Local::new(desk.clone(), Actor::new("王军", "test"));
     let mut s = Script { api, clock };
     use Department::*;
     // 23:00 on 31 October local: October.
@@ -109,14 +113,14 @@ fn november(dir: &std::path::Path) {
     s.at("2026-11-20T06:30:00Z", close("6")); // 1800 s to close
                                               // 00:30 on 1 December local: December.
     s.at("2026-11-30T16:30:00Z", call("9-9999", Kind::Repair));
+    desk
 }
 
 #[test]
 fn the_month_is_local_and_the_figures_match_the_calls() {
     let dir = tempfile::tempdir().unwrap();
-    november(dir.path());
-    let clock = ManualClock::new(at("2026-12-02T00:00:00Z"));
-    let desk = Desk::open(dir.path(), Arc::new(clock)).unwrap();
+    let desk = november(dir.path());
+    let desk = desk.lock().unwrap();
     let shanghai = FixedOffset::east_opt(8 * 3600).unwrap();
     let s = stats::month(desk.state(), 2026, 11, &shanghai).unwrap();
     assert_eq!(s.calls, 5);
@@ -158,15 +162,24 @@ fn the_month_is_local_and_the_figures_match_the_calls() {
 #[test]
 fn the_cli_prints_json_with_by_kind_and_refuses_a_bad_month() {
     let dir = tempfile::tempdir().unwrap();
-    november(dir.path());
+    drop(november(dir.path()));
+    // The store is free once sled's flusher thread has stopped: retry while the
+    // binary says it is held (exit 6), for at most 20 s.
     let run = |args: &[&str]| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_dutydesk"))
-            .arg("--data")
-            .arg(dir.path())
-            .args(args)
-            .env("TZ", "Asia/Shanghai")
-            .output()
-            .unwrap()
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        loop {
+            let out = std::process::Command::new(env!("CARGO_BIN_EXE_dutydesk"))
+                .arg("--data")
+                .arg(dir.path())
+                .args(args)
+                .env("TZ", "Asia/Shanghai")
+                .output()
+                .unwrap();
+            if out.status.code() != Some(6) || std::time::Instant::now() > deadline {
+                return out;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
     };
     let out = run(&["stats", "--month", "2026-11", "--json"]);
     assert!(
