@@ -156,6 +156,19 @@ pub enum Cmd {
         #[command(subcommand)]
         cmd: crate::cli::emergency::EmergencyCmd,
     },
+    /// Shifts and the signed handover (交接班): start, handover, accept, refuse, current.
+    Shift {
+        #[command(subcommand)]
+        cmd: crate::cli::shift::ShiftCmd,
+    },
+    /// Monthly statistics (月统计分析) of the calls of a local calendar month.
+    Stats {
+        /// The month, as YYYY-MM.
+        #[arg(long, value_name = "YYYY-MM")]
+        month: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Load the demo site and its scripted evening into a fresh store, then open the dashboard.
     Demo {
         /// Load it and print where, without opening the dashboard.

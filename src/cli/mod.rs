@@ -4,6 +4,8 @@
 pub mod args;
 pub mod connect;
 pub mod emergency;
+pub mod export;
+pub mod shift;
 pub mod tickets;
 
 use std::io::Write;
@@ -100,6 +102,12 @@ fn run(cli: Cli) -> Result<i32, DeskError> {
             let mut api = connect::open(&cli)?;
             emergency::run(&cli, api.as_mut(), cmd, lang)
         }
+        Cmd::Shift { cmd } => shift::run(
+            connect::open(&cli)?.as_mut(),
+            cmd,
+            &connect::data_dir(&cli)?,
+        ),
+        Cmd::Export(_) | Cmd::Stats { .. } => export::run(connect::open(&cli)?.as_mut(), cmd),
         _ => {
             let mut api = connect::open(&cli)?;
             tickets::run(api.as_mut(), cmd, lang)

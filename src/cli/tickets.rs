@@ -1,8 +1,8 @@
-//! The ticket commands and the read-only views (tickets, show, log, export).
+//! The ticket commands and the read-only views (tickets, show, log).
 
 use std::io::Write;
 
-use crate::cli::args::{Cmd, DeptArg, ExportArgs, Format, KindArg};
+use crate::cli::args::{Cmd, DeptArg, KindArg};
 use crate::cli::warn;
 use crate::display::{fit, short_duration};
 use crate::domain::{Command, Department, Kind, Lang};
@@ -121,7 +121,6 @@ pub fn run(api: &mut dyn DeskApi, cmd: &Cmd, lang: Lang) -> Result<i32, DeskErro
         Cmd::Tickets { all, json } => tickets(api, *all, *json, lang),
         Cmd::Show { id, json } => show(api, id, *json, lang),
         Cmd::Log { json } => log(api, *json),
-        Cmd::Export(args) => export_cmd(api, args),
         _ => Err(DeskError::Internal("unexpected subcommand".into())),
     }
 }
@@ -249,27 +248,5 @@ fn log(api: &mut dyn DeskApi, json: bool) -> Result<i32, DeskError> {
         }
         from = batch.last().map(|r| r.body.seq + 1).unwrap_or(from);
     }
-    Ok(0)
-}
-
-fn export_cmd(api: &mut dyn DeskApi, args: &ExportArgs) -> Result<i32, DeskError> {
-    if args.format != Format::Jsonl || args.shift != "all" || args.redact {
-        return Err(DeskError::invalid(
-            "--format",
-            "only `--format jsonl` of the whole log is available in this build",
-        ));
-    }
-    let mut records = Vec::new();
-    let mut from = 1;
-    loop {
-        let batch = api.records(from, 65_536)?;
-        let Some(last) = batch.last() else { break };
-        from = last.body.seq + 1;
-        records.extend(batch);
-    }
-    export::write_atomically(&args.out, |w| {
-        export::jsonl::write_records(w, &records).map(|_| ())
-    })?;
-    eprintln!("wrote {} records to {}", records.len(), args.out.display());
     Ok(0)
 }

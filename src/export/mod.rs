@@ -1,14 +1,31 @@
 //! What leaves the desk for people and other programs: JSON lines, CSV, the
 //! handover report, and the chain check of an exported file.
 
+pub mod bundle;
+pub mod csv;
 pub mod json;
 pub mod jsonl;
+pub mod redact;
+pub mod report;
+pub mod shift;
+pub mod stats;
 pub mod verify;
 
 use std::io::Write;
 use std::path::Path;
 
+use chrono::TimeZone;
+
 use crate::error::DeskError;
+use crate::store::record::time_of;
+
+/// A time of the log in the site's time zone, for people (reports, CSV, stats).
+pub fn local_time<Tz: TimeZone>(at_us: i64, tz: &Tz, fmt: &str) -> String
+where
+    Tz::Offset: std::fmt::Display,
+{
+    time_of(at_us).with_timezone(tz).format(fmt).to_string()
+}
 
 /// Writes a file whole or not at all: to a temporary file beside it, fsync, rename,
 /// fsync the directory. A reader never sees half an export.

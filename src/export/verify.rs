@@ -95,10 +95,13 @@ pub fn run(path: &Path) -> Result<i32, DeskError> {
     let link = if v.first_seq == 1 {
         "from the start of the log".to_string()
     } else {
+        // A slice (one shift) verifies on its own; its first link points outside
+        // the file, so say what it must match to join the chain before it.
         format!(
-            "linked to record {} by prev_hash {}",
-            v.first_seq - 1,
-            &v.first_prev_hash
+            "from record {}, whose prev_hash {} must equal the hash of record {} (in the store, or the last line of the export before this one)",
+            v.first_seq,
+            &v.first_prev_hash,
+            v.first_seq - 1
         )
     };
     println!(

@@ -41,6 +41,14 @@ impl Decision {
 /// Checks a command against the state and turns it into events.
 pub fn decide(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, DeskError> {
     roles::check(ctx.actor, cmd, state)?;
+    let mut decision = decide_area(state, cmd, ctx)?;
+    decision
+        .warnings
+        .extend(shifts::awaiting_signature_warning(state, cmd));
+    Ok(decision)
+}
+
+fn decide_area(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, DeskError> {
     match cmd {
         Command::Call { .. }
         | Command::Dispatch { .. }

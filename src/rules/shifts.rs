@@ -1,6 +1,6 @@
 //! Shifts and the signed handover (交接班).
 
-use crate::domain::{Command, Event};
+use crate::domain::{Command, Event, Role};
 use crate::error::DeskError;
 use crate::rules::{optional_text, required_text, Context, Decision};
 use crate::state::State;
@@ -30,6 +30,14 @@ pub fn decide(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, D
             if cur.from_shift.is_some() && !cur.accepted {
                 return Err(DeskError::Refused(format!(
                     "shift {} has not been signed by {} yet: it must be accepted (`shift accept`) before it is handed on",
+                    cur.id, cur.operator
+                )));
+            }
+            // The handover is the outgoing operator's signature on what they leave
+            // behind: only they, or the duty manager on their behalf, may give it.
+            if &cur.operator != me && ctx.actor.role != Some(Role::DutyManager) {
+                return Err(DeskError::Refused(format!(
+                    "shift {} is {}'s; only they (or the duty manager) can hand it over (you are {me})",
                     cur.id, cur.operator
                 )));
             }
@@ -99,17 +107,27 @@ pub fn decide(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, D
     }
 }
 
-/// What should stop a handover unless a reason is given: emergencies of the shift
-/// that are still active, or closed without their incident report.
+/// What should stop a handover unless a reason is given: any emergency still
+/// active (it goes on into the next shift), and emergencies started or closed in
+/// this shift that were closed without their incident report.
 pub fn handover_concerns(state: &State, shift: u64) -> Vec<String> {
+    let started_at = state.shifts.get(shift).map(|s| s.started_at_us);
     let mut out = Vec::new();
-    for r in state.runs.values().filter(|r| r.shift == shift) {
+    for r in state.runs.values() {
         if r.is_active() {
+            let whose = if r.shift == shift {
+                String::new()
+            } else {
+                format!(", started in shift {}", r.shift)
+            };
             out.push(format!(
-                "emergency {} ({}) is still active",
+                "emergency {} ({}{whose}) is still active",
                 r.id, r.name_en
             ));
-        } else if r.report.is_none() {
+            continue;
+        }
+        let closed_in_shift = matches!((r.closed_at_us, started_at), (Some(c), Some(s)) if c >= s);
+        if r.report.is_none() && (r.shift == shift || closed_in_shift) {
             out.push(format!(
                 "emergency {} ({}) was closed without its incident report (`emergency report {}`)",
                 r.id, r.name_en, r.id
@@ -117,4 +135,20 @@ pub fn handover_concerns(state: &State, shift: u64) -> Vec<String> {
         }
     }
     out
+}
+
+/// The line every command's output carries while a handover waits for its
+/// signature, so nobody forgets it is pending (accept and refuse say it themselves).
+pub fn awaiting_signature_warning(state: &State, cmd: &Command) -> Option<String> {
+    if matches!(cmd, Command::ShiftAccept | Command::ShiftRefuse { .. }) {
+        return None;
+    }
+    let s = state.shifts.awaiting_signature()?;
+    Some(format!(
+        "the handover of shift {} to {} is waiting for their signature (`shift accept` as {}); {} stays responsible until then",
+        s.from_shift.unwrap_or(0),
+        s.operator,
+        s.operator,
+        s.from_operator.as_deref().unwrap_or("the outgoing operator")
+    ))
 }

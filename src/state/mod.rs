@@ -179,6 +179,9 @@ impl State {
                 push_note(t, &Some(text.clone()), at, &b.operator);
             }),
             Event::ShiftStarted { shift, operator } => {
+                // The first shift also holds the store's opening record, so its
+                // export verifies from the start of the log.
+                let first_seq = if self.shifts.all.is_empty() { 1 } else { seq };
                 self.shifts.all.push(Shift {
                     id: *shift,
                     operator: operator.clone(),
@@ -191,7 +194,7 @@ impl State {
                     accepted_at_us: Some(at),
                     refusals: Vec::new(),
                     ended_at_us: None,
-                    first_seq: seq,
+                    first_seq,
                     last_seq: seq,
                     exports: Vec::new(),
                 });

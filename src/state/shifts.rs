@@ -51,6 +51,17 @@ impl Shifts {
         self.all.get_mut(idx).filter(|s| s.id == id)
     }
 
+    /// The most recent shift that has been handed over (`export --shift last`).
+    pub fn last_ended(&self) -> Option<&Shift> {
+        self.all.iter().rev().find(|s| s.ended_at_us.is_some())
+    }
+
+    /// The shift that `id` was handed over to, if it was.
+    pub fn successor(&self, id: u64) -> Option<&Shift> {
+        self.get(id.checked_add(1)?)
+            .filter(|s| s.from_shift == Some(id))
+    }
+
     pub fn next_id(&self) -> u64 {
         self.all.last().map(|s| s.id + 1).unwrap_or(1)
     }

@@ -1,0 +1,77 @@
+//! The export at shift change: the shift's records (.jsonl), its tickets (.csv) and
+//! the handover report (.md), written side by side under `DATA/exports/` and named
+//! by the shift's local start date and number: `2026-11-25-shift-3.{jsonl,csv,md}`.
+
+use std::path::{Path, PathBuf};
+
+use chrono::TimeZone;
+
+use crate::config::site::Targets;
+use crate::domain::Command;
+use crate::error::DeskError;
+use crate::export::shift::{load, Selection, Slice};
+use crate::export::{csv, jsonl, local_time, report, write_atomically};
+use crate::seam::DeskApi;
+
+/// The file name stem of a shift's exports.
+pub fn stem<Tz: TimeZone>(slice: &Slice, tz: &Tz) -> String
+where
+    Tz::Offset: std::fmt::Display,
+{
+    match slice.shift() {
+        Some(s) => format!(
+            "{}-shift-{}",
+            local_time(s.started_at_us, tz, "%Y-%m-%d"),
+            s.id
+        ),
+        None => format!("{}-all", local_time(slice.until_us, tz, "%Y-%m-%d")),
+    }
+}
+
+/// Writes the three files into `dir` (each whole or not at all) and returns their paths.
+pub fn write<Tz: TimeZone>(
+    slice: &Slice,
+    targets: &Targets,
+    dir: &Path,
+    tz: &Tz,
+) -> Result<Vec<PathBuf>, DeskError>
+where
+    Tz::Offset: std::fmt::Display,
+{
+    let stem = stem(slice, tz);
+    let paths: Vec<PathBuf> = ["jsonl", "csv", "md"]
+        .iter()
+        .map(|ext| dir.join(format!("{stem}.{ext}")))
+        .collect();
+    write_atomically(&paths[0], |w| {
+        jsonl::write_records(w, &slice.records).map(|_| ())
+    })?;
+    write_atomically(&paths[1], |w| csv::write(w, slice, tz).map(|_| ()))?;
+    let md = report::render(slice, targets, tz);
+    write_atomically(&paths[2], |w| {
+        std::io::Write::write_all(w, md.as_bytes())
+            .map_err(|e| DeskError::storage("write the handover report", e))
+    })?;
+    Ok(paths)
+}
+
+/// At shift change: writes the three files of `shift` into `dir` in the site's
+/// local time, then records that it did (`ExportWritten`, in the log).
+pub fn at_handover(
+    api: &mut dyn DeskApi,
+    shift: u64,
+    dir: &Path,
+    now_us: i64,
+) -> Result<Vec<PathBuf>, DeskError> {
+    let slice = load(api, Selection::Id(shift), now_us)?;
+    let targets = api.snapshot()?.site.targets;
+    let paths = write(&slice, &targets, dir, &chrono::Local)?;
+    api.submit(
+        Command::ExportRecorded {
+            shift,
+            paths: paths.iter().map(|p| p.display().to_string()).collect(),
+        },
+        None,
+    )?;
+    Ok(paths)
+}
