@@ -84,12 +84,7 @@ fn draw_status(app: &App, f: &mut Frame, area: Rect) {
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-/// The first words of an action's description, for the hint line.
+/// A word or two for the hint line.
 fn short(act: crate::tui::keymap::Act, app: &App) -> String {
-    let d = strings::describe(act, app.lang);
-    d.split([',', '(', '，', '（', ':', '：'])
-        .next()
-        .unwrap_or(d)
-        .trim()
-        .to_string()
+    strings::hint(act, app.lang).to_string()
 }
