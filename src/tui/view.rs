@@ -65,7 +65,8 @@ fn draw_status(app: &App, f: &mut Frame, area: Rect) {
                 | crate::tui::keymap::Act::Top
                 | crate::tui::keymap::Act::Bottom
                 | crate::tui::keymap::Act::Help
-        ) {
+        ) || (ctx == Ctx::Detail && is_move(act))
+        {
             continue;
         }
         spans.push(Span::styled(keys, th.key));
@@ -87,4 +88,13 @@ fn draw_status(app: &App, f: &mut Frame, area: Rect) {
 /// A word or two for the hint line.
 fn short(act: crate::tui::keymap::Act, app: &App) -> String {
     strings::hint(act, app.lang).to_string()
+}
+
+/// Ticket moves: the detail lists the legal ones itself, so the hint line leaves them out.
+fn is_move(act: crate::tui::keymap::Act) -> bool {
+    use crate::tui::keymap::Act::*;
+    matches!(
+        act,
+        Dispatch | Start | Done | Callback | Close | Cancel | Note
+    )
 }
