@@ -25,6 +25,7 @@ pub mod rules;
 pub mod seam;
 pub mod state;
 pub mod store;
+pub mod tui;
 
 pub use desk::{Committed, DataDir, Desk};
 pub use error::DeskError;

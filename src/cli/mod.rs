@@ -50,9 +50,9 @@ pub fn lang_of(cli: &Cli) -> Result<Lang, DeskError> {
 fn run(cli: Cli) -> Result<i32, DeskError> {
     let lang = lang_of(&cli)?;
     let Some(cmd) = &cli.command else {
-        return Err(DeskError::Internal(
-            "the dashboard is not built into this binary yet; use a subcommand (see --help)".into(),
-        ));
+        let api = connect::open(&cli)?;
+        let clock = crate::clock::from_env().map_err(|e| DeskError::invalid("DUTYDESK_NOW", e))?;
+        return crate::tui::run::run(api, clock, lang);
     };
     match cmd {
         Cmd::Verify { file } => crate::export::verify::run(file),
@@ -116,11 +116,14 @@ fn run(cli: Cli) -> Result<i32, DeskError> {
 }
 
 /// Opens the dashboard on a data directory.
-pub fn open_dashboard(_cli: &Cli, dir: &std::path::Path, _lang: Lang) -> Result<i32, DeskError> {
-    Err(DeskError::Internal(format!(
-        "the dashboard is not built into this binary yet; the demo store is at {}",
-        dir.display()
-    )))
+pub fn open_dashboard(cli: &Cli, dir: &std::path::Path, lang: Lang) -> Result<i32, DeskError> {
+    let clock = crate::clock::from_env().map_err(|e| DeskError::invalid("DUTYDESK_NOW", e))?;
+    let desk = crate::desk::Desk::open(dir, clock.clone())?;
+    let api = crate::seam::Local::new(
+        std::sync::Arc::new(std::sync::Mutex::new(desk)),
+        connect::actor(cli)?,
+    );
+    crate::tui::run::run(Box::new(api), clock, lang)
 }
 
 /// Prints warnings on stderr, each on its own line.

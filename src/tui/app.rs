@@ -1,0 +1,311 @@
+//! The dashboard's state and its update: keys (through the keymap), records from
+//! the desk and clock ticks come in; `draw` shows the result. It talks to the desk
+//! only through `DeskApi`, and keeps its own replica of the state by folding
+//! every record it is sent, so it works the same in-process and over a socket.
+
+use std::collections::HashMap;
+use std::sync::mpsc::Receiver;
+
+use crossterm::event::{KeyEvent, KeyEventKind};
+use ratatui::Frame;
+
+use crate::clock::SharedClock;
+use crate::config::site::Site;
+use crate::desk::Committed;
+use crate::domain::{Command, Event, Lang};
+use crate::error::DeskError;
+use crate::seam::DeskApi;
+use crate::state::State;
+use crate::store::Record;
+use crate::tui::keymap::{Act, Ctx, Keymap};
+use crate::tui::screens::confirm::{Confirm, OnYes};
+use crate::tui::screens::help::HelpScreen;
+use crate::tui::screens::queue::Queue;
+use crate::tui::theme::Theme;
+use crate::tui::{strings, view};
+
+/// What a screen asks for after handling a key.
+pub enum Flow {
+    Stay,
+    /// Close this screen (and `n - 1` screens under it).
+    Close(usize),
+    Push(Box<dyn Screen>),
+    Replace(Box<dyn Screen>),
+}
+
+/// A screen or dialog on the stack above the queue. Adding one is a file that
+/// implements this, plus a section in the keymap.
+pub trait Screen {
+    /// The keymap section this screen reads its keys from.
+    fn ctx(&self) -> Ctx;
+    fn key(&mut self, app: &mut App, ev: &KeyEvent, act: Option<Act>) -> Flow;
+    /// Draws into the body area (below the header, above the status line).
+    fn draw(&self, app: &App, f: &mut Frame, area: ratatui::layout::Rect);
+    /// Whether leaving would lose typed input.
+    fn has_input(&self) -> bool {
+        false
+    }
+    /// Called when a record arrived, so a screen can refresh what it shows.
+    fn on_record(&mut self, _app: &App, _rec: &Record) {}
+}
+
+/// A line at the bottom: the result of the last action, or an error.
+#[derive(Debug, Clone)]
+pub struct Status {
+    pub text: String,
+    pub error: bool,
+}
+
+pub struct App {
+    pub(crate) api: Box<dyn DeskApi>,
+    pub(crate) clock: SharedClock,
+    pub lang: Lang,
+    pub(crate) keymap: Keymap,
+    pub(crate) theme: Theme,
+    pub state: State,
+    pub site: Site,
+    pub(crate) operator: String,
+    pub(crate) remote: bool,
+    pub(crate) queue: Queue,
+    pub(crate) stack: Vec<Box<dyn Screen>>,
+    pub(crate) status: Option<Status>,
+    /// Timelines fetched for the detail screen, by ticket number.
+    pub(crate) timelines: HashMap<u64, Vec<Record>>,
+    subscription: Option<Receiver<Record>>,
+    quit: bool,
+    bell: bool,
+}
+
+impl App {
+    /// Subscribes first, then takes the snapshot, so no record falls between the two
+    /// (records already in the snapshot are skipped by sequence number).
+    pub fn new(
+        mut api: Box<dyn DeskApi>,
+        clock: SharedClock,
+        lang: Lang,
+        keymap: Keymap,
+        theme: Theme,
+    ) -> Result<App, DeskError> {
+        let rx = api.subscribe()?;
+        let snap = api.snapshot()?;
+        let operator = api.actor().operator.clone();
+        let remote = api.is_remote();
+        let mut app = App {
+            api,
+            clock,
+            lang,
+            keymap,
+            theme,
+            state: snap.state,
+            site: snap.site,
+            operator,
+            remote,
+            queue: Queue::default(),
+            stack: Vec::new(),
+            status: None,
+            timelines: HashMap::new(),
+            subscription: Some(rx),
+            quit: false,
+            bell: false,
+        };
+        app.refresh();
+        Ok(app)
+    }
+
+    pub fn now_us(&self) -> i64 {
+        self.clock.now().timestamp_micros()
+    }
+
+    /// Recomputes the queue's order and counts (ages move overdue rows up).
+    pub fn refresh(&mut self) {
+        let now = self.now_us();
+        self.queue.refresh(&self.state, &self.site, now);
+    }
+
+    /// The subscription, for a run loop that forwards it into its own channel.
+    pub fn take_subscription(&mut self) -> Option<Receiver<Record>> {
+        self.subscription.take()
+    }
+
+    /// Applies every record waiting on the subscription; true if any arrived.
+    pub fn pump(&mut self) -> bool {
+        let mut got = Vec::new();
+        if let Some(rx) = &self.subscription {
+            while let Ok(r) = rx.try_recv() {
+                got.push(r);
+            }
+        }
+        let any = !got.is_empty();
+        for r in got {
+            self.record(r);
+        }
+        any
+    }
+
+    /// Folds one record into the replica. Old records are skipped; a gap (a record
+    /// lost on the way) is filled from the desk first, so the replica stays exact.
+    pub fn record(&mut self, rec: Record) {
+        let seq = rec.body.seq;
+        if seq <= self.state.seq {
+            return;
+        }
+        if seq > self.state.seq + 1 {
+            let from = self.state.seq + 1;
+            if let Ok(missing) = self.api.records(from, (seq - from) as usize) {
+                for m in missing {
+                    if m.body.seq == self.state.seq + 1 && m.body.seq < seq {
+                        self.fold(m);
+                    }
+                }
+            }
+        }
+        self.fold(rec);
+        self.refresh();
+    }
+
+    fn fold(&mut self, rec: Record) {
+        self.state.apply(&rec);
+        if let Event::TicketOpened { priority, .. } = &rec.body.event {
+            if priority.0 == 1 {
+                self.bell = true;
+            }
+        }
+        if let Some(n) = rec.body.event.ticket().map(|id| id.number()) {
+            if let Some(tl) = self.timelines.get_mut(&n) {
+                tl.push(rec.clone());
+            }
+        }
+        let mut stack = std::mem::take(&mut self.stack);
+        for s in stack.iter_mut() {
+            s.on_record(self, &rec);
+        }
+        self.stack = stack;
+    }
+
+    /// Submits a command; its records are folded in at once (the copies that
+    /// come back on the subscription are then skipped).
+    pub fn submit(&mut self, cmd: Command) -> Result<Committed, DeskError> {
+        let done = self.api.submit(cmd, None)?;
+        for r in &done.records {
+            self.record(r.clone());
+        }
+        Ok(done)
+    }
+
+    /// The records of a ticket's timeline, fetched once and kept.
+    pub fn timeline(&mut self, number: u64) -> &[Record] {
+        if !self.timelines.contains_key(&number) {
+            let seqs = self
+                .state
+                .tickets
+                .get(&number)
+                .map(|t| t.seqs.clone())
+                .unwrap_or_default();
+            let mut recs = Vec::with_capacity(seqs.len());
+            for s in seqs {
+                match self.api.records(s, 1) {
+                    Ok(mut r) => recs.append(&mut r),
+                    Err(e) => {
+                        self.error(e.to_string());
+                        break;
+                    }
+                }
+            }
+            self.timelines.insert(number, recs);
+        }
+        self.timelines
+            .get(&number)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    pub fn info(&mut self, text: impl Into<String>) {
+        self.status = Some(Status {
+            text: text.into(),
+            error: false,
+        });
+    }
+
+    pub fn error(&mut self, text: impl Into<String>) {
+        self.status = Some(Status {
+            text: text.into(),
+            error: true,
+        });
+    }
+
+    /// The keymap section of whatever has the keyboard now.
+    pub fn ctx(&self) -> Ctx {
+        match self.stack.last() {
+            Some(s) => s.ctx(),
+            None if self.queue.filtering => Ctx::Filter,
+            None => Ctx::Queue,
+        }
+    }
+
+    pub fn key(&mut self, ev: KeyEvent) {
+        if ev.kind == KeyEventKind::Release {
+            return;
+        }
+        let ctx = self.ctx();
+        let act = self.keymap.action(ctx, &ev);
+        self.status = None;
+        match act {
+            Some(Act::Quit) => return self.ask_quit(),
+            Some(Act::Help) if ctx == Ctx::Help => {
+                self.stack.pop();
+                return;
+            }
+            Some(Act::Help) => {
+                self.stack.push(Box::new(HelpScreen::new(ctx)));
+                return;
+            }
+            _ => {}
+        }
+        let Some(mut top) = self.stack.pop() else {
+            crate::tui::screens::queue::key(self, &ev, act);
+            return;
+        };
+        match top.key(self, &ev, act) {
+            Flow::Stay => self.stack.push(top),
+            Flow::Close(n) => {
+                for _ in 1..n {
+                    self.stack.pop();
+                }
+            }
+            Flow::Push(s) => {
+                self.stack.push(top);
+                self.stack.push(s);
+            }
+            Flow::Replace(s) => self.stack.push(s),
+        }
+    }
+
+    /// Quits, asking first when a form holds unsaved input.
+    pub fn ask_quit(&mut self) {
+        if self.stack.iter().any(|s| s.has_input()) {
+            if self.ctx() != Ctx::Confirm {
+                self.stack
+                    .push(Box::new(Confirm::new(strings::QUIT_WITH_FORM, OnYes::Quit)));
+            }
+        } else {
+            self.quit = true;
+        }
+    }
+
+    pub(crate) fn set_quit(&mut self) {
+        self.quit = true;
+    }
+
+    pub fn should_quit(&self) -> bool {
+        self.quit
+    }
+
+    /// Whether a priority-1 ticket arrived since the last call (ring the bell once).
+    pub fn take_bell(&mut self) -> bool {
+        std::mem::take(&mut self.bell)
+    }
+
+    pub fn draw(&self, f: &mut Frame) {
+        view::draw(self, f);
+    }
+}

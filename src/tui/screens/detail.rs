@@ -1,0 +1,233 @@
+//! Ticket detail (`Enter`): every field, the timeline (each event with time and
+//! operator), the unit's history, and the moves legal now. A move that is not
+//! legal says why instead of being tried.
+
+use crossterm::event::KeyEvent;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::Frame;
+
+use crate::display::{fit, short_duration};
+use crate::domain::Command;
+use crate::tui::app::{App, Flow, Screen};
+use crate::tui::keymap::{Act, Ctx};
+use crate::tui::screens::picker::Picker;
+use crate::tui::screens::prompt::{Prompt, Purpose};
+use crate::tui::screens::queue::due_us;
+use crate::tui::strings::{self as s, tr};
+use crate::tui::widgets::{history, local_md_hm};
+
+pub struct Detail {
+    number: u64,
+    scroll: u16,
+}
+
+/// The keymap action behind each move `Ticket::next_moves` names.
+const MOVES: [(Act, &str); 7] = [
+    (Act::Dispatch, "dispatch"),
+    (Act::Start, "start"),
+    (Act::Done, "done"),
+    (Act::Callback, "callback"),
+    (Act::Close, "close"),
+    (Act::Cancel, "cancel"),
+    (Act::Note, "note"),
+];
+
+impl Detail {
+    /// Opens a ticket and fetches its timeline from the desk (once; then kept).
+    pub fn open(app: &mut App, number: u64) -> Detail {
+        app.timeline(number);
+        Detail { number, scroll: 0 }
+    }
+}
+
+impl Screen for Detail {
+    fn ctx(&self) -> Ctx {
+        Ctx::Detail
+    }
+
+    fn key(&mut self, app: &mut App, _ev: &KeyEvent, act: Option<Act>) -> Flow {
+        let Some(act) = act else { return Flow::Stay };
+        match act {
+            Act::Back => return Flow::Close(1),
+            Act::Up => self.scroll = self.scroll.saturating_sub(1),
+            Act::Down => self.scroll = self.scroll.saturating_add(1),
+            _ => {}
+        }
+        let Some((_, name)) = MOVES.iter().find(|(a, _)| *a == act) else {
+            return Flow::Stay;
+        };
+        let Some(t) = app.state.tickets.get(&self.number) else {
+            return Flow::Close(1);
+        };
+        let id = t.id.0.clone();
+        let moves = t.next_moves();
+        if !moves.contains(name) {
+            let msg = s::not_allowed(app.lang, &id, t.state.label().get(app.lang), &moves);
+            app.error(msg);
+            return Flow::Stay;
+        }
+        let cmd = match act {
+            Act::Dispatch => return Flow::Push(Box::new(Picker::dispatch(&id))),
+            Act::Callback => return Flow::Push(Box::new(Picker::callback(&id))),
+            Act::Note => return Flow::Push(Box::new(Prompt::new(&id, Purpose::Note))),
+            Act::Cancel => return Flow::Push(Box::new(Prompt::new(&id, Purpose::Cancel))),
+            Act::Start => Command::Start { id: id.clone() },
+            Act::Done => Command::Done {
+                id: id.clone(),
+                note: None,
+            },
+            _ => Command::Close {
+                id: id.clone(),
+                note: None,
+            },
+        };
+        match app.submit(cmd) {
+            Ok(_) => app.info(format!(
+                "{} {id}: {}",
+                tr(s::DONE_OK, app.lang),
+                s::move_name(name).get(app.lang)
+            )),
+            Err(e) => app.error(e.to_string()),
+        }
+        Flow::Stay
+    }
+
+    fn draw(&self, app: &App, f: &mut Frame, area: Rect) {
+        f.render_widget(Clear, area);
+        let l = app.lang;
+        let th = &app.theme;
+        let Some(t) = app.state.tickets.get(&self.number) else {
+            return;
+        };
+        let now = app.now_us();
+        let [top, timeline, actions] = Layout::vertical([
+            Constraint::Length(11),
+            Constraint::Min(3),
+            Constraint::Length(1),
+        ])
+        .areas(area);
+        let [fields, hist] =
+            Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(top);
+
+        let label = |b| format!("{} ", fit(tr(b, l), 10));
+        let caller = match (&t.caller, t.opened_by.is_empty()) {
+            (Some(c), _) => c.clone(),
+            (None, _) => tr(s::ANONYMOUS, l).to_string(),
+        };
+        let due = due_us(t, &app.site)
+            .map(|d| {
+                if d < now {
+                    format!(
+                        " · ! {} +{}",
+                        tr(s::OVERDUE, l),
+                        short_duration((now - d) / 1_000_000)
+                    )
+                } else {
+                    format!(
+                        " · {} {}",
+                        tr(s::COL_DUE, l),
+                        short_duration((d - now) / 1_000_000)
+                    )
+                }
+            })
+            .unwrap_or_default();
+        let mut lines = vec![
+            Line::from(vec![
+                Span::raw(label(s::UNIT)),
+                Span::styled(t.unit.clone(), th.title),
+            ]),
+            Line::raw(format!(
+                "{}{} · P{}",
+                label(s::KIND),
+                t.kind.label().get(l),
+                t.priority.0
+            )),
+            Line::raw(format!(
+                "{}{}{due}",
+                label(s::STATE),
+                t.state.label().get(l)
+            )),
+            Line::raw(format!(
+                "{}{}",
+                label(s::DEPARTMENT),
+                t.department.map(|d| d.label().get(l)).unwrap_or("-")
+            )),
+            Line::raw(format!("{}{caller}", label(s::CALLER))),
+            Line::raw(format!(
+                "{}{}",
+                label(s::PHONE),
+                t.phone.as_deref().unwrap_or("-")
+            )),
+            Line::raw(format!(
+                "{}{} {} {}",
+                label(s::OPENED),
+                local_md_hm(t.opened_at_us),
+                tr(s::BY, l),
+                t.opened_by
+            )),
+            Line::raw(format!("{}{}", label(s::SUMMARY), t.summary)),
+        ];
+        if let Some(r) = &t.related {
+            lines.push(Line::raw(format!("{}{r}", label(s::RELATED))));
+        }
+        if t.reopen_count > 0 {
+            lines.push(Line::raw(format!(
+                "{}{}",
+                label(s::REOPENED),
+                t.reopen_count
+            )));
+        }
+        let title = format!(" {} {} ", tr(s::DETAIL, l), t.id);
+        f.render_widget(
+            Paragraph::new(lines)
+                .wrap(ratatui::widgets::Wrap { trim: false })
+                .block(Block::default().borders(Borders::ALL).title(title)),
+            fields,
+        );
+        history::draw(
+            app,
+            f,
+            hist,
+            &t.unit,
+            Some(self.number),
+            t.phone.as_deref().unwrap_or(""),
+        );
+
+        let mut tl = Vec::new();
+        match app.timelines.get(&self.number) {
+            None => tl.push(Line::styled(tr(s::LOADING, l), th.dim)),
+            Some(recs) => {
+                for r in recs {
+                    tl.push(Line::from(vec![
+                        Span::styled(format!("{} ", local_md_hm(r.body.at_us)), th.dim),
+                        Span::styled(format!("{} ", fit(&r.body.operator, 10)), th.key),
+                        Span::raw(s::event_text(l, &r.body.event)),
+                    ]));
+                }
+            }
+        }
+        f.render_widget(
+            Paragraph::new(tl).scroll((self.scroll, 0)).block(
+                Block::default()
+                    .borders(Borders::ALL)
+                    .title(format!(" {} ", tr(s::TIMELINE, l))),
+            ),
+            timeline,
+        );
+
+        let moves = t.next_moves();
+        let mut spans = vec![Span::styled(format!(" {}: ", tr(s::ACTIONS, l)), th.title)];
+        for (act, name) in MOVES {
+            if moves.contains(&name) {
+                spans.push(Span::styled(app.keymap.keys(Ctx::Detail, act), th.key));
+                spans.push(Span::raw(format!(" {}  ", s::move_name(name).get(l))));
+            }
+        }
+        if moves.len() <= 1 {
+            spans.push(Span::styled(tr(s::NO_MOVES, l), th.dim));
+        }
+        f.render_widget(Paragraph::new(Line::from(spans)), actions);
+    }
+}

@@ -1,0 +1,10 @@
+//! One file per screen or dialog. The queue is the base; the others stack above it.
+
+pub mod confirm;
+pub mod detail;
+pub mod filter;
+pub mod help;
+pub mod intake;
+pub mod picker;
+pub mod prompt;
+pub mod queue;

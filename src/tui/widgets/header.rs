@@ -1,0 +1,106 @@
+//! The header: site, shift and operator, clock, counts, and banners for active
+//! emergencies and a handover waiting for its signature.
+
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+use crate::display::{short_duration, width};
+use crate::domain::Lang;
+use crate::tui::app::App;
+use crate::tui::strings::{self as s, tr};
+
+/// How many lines the header takes: two, plus one per banner.
+pub fn height(app: &App) -> u16 {
+    let runs = app.state.active_runs().count() as u16;
+    let handover = u16::from(app.state.shifts.awaiting_signature().is_some());
+    2 + runs.min(3) + handover
+}
+
+pub fn draw(app: &App, f: &mut Frame, area: Rect) {
+    let l = app.lang;
+    let th = &app.theme;
+    let now = app.clock.now();
+    let clock = now
+        .with_timezone(&chrono::Local)
+        .format("%H:%M:%S")
+        .to_string();
+    let shift = match app.state.shifts.current() {
+        Some(sh) => format!(
+            "{} {} · {} {}",
+            tr(s::SHIFT, l),
+            sh.id,
+            tr(s::OPERATOR, l),
+            app.operator
+        ),
+        None => format!(
+            "{} · {} {}",
+            tr(s::NO_SHIFT, l),
+            tr(s::OPERATOR, l),
+            app.operator
+        ),
+    };
+    let remote = if app.remote {
+        format!(" {}", tr(s::REMOTE, l))
+    } else {
+        String::new()
+    };
+    let left = format!(" {} │ {shift}{remote}", app.site.name(l));
+    let pad = (area.width as usize).saturating_sub(width(&left) + width(&clock) + 1);
+    let mut lines = vec![Line::from(Span::styled(
+        format!("{left}{}{clock} ", " ".repeat(pad)),
+        th.header,
+    ))];
+    let c = &app.queue.counts;
+    let overdue_style = if c.overdue > 0 { th.overdue } else { th.base };
+    lines.push(Line::from(vec![
+        Span::raw(format!(" {} {} · ", tr(s::OPEN, l), c.open)),
+        Span::raw(format!("{} {} · ", tr(s::TO_DISPATCH, l), c.new)),
+        Span::raw(format!("{} {} · ", tr(s::TO_CALL_BACK, l), c.callback)),
+        Span::styled(
+            format!(
+                "{}{} {}",
+                if c.overdue > 0 { "! " } else { "" },
+                tr(s::OVERDUE, l),
+                c.overdue
+            ),
+            overdue_style,
+        ),
+    ]));
+    let now_us = now.timestamp_micros();
+    for run in app.state.active_runs().take(3) {
+        let name = if l == Lang::Zh {
+            &run.name_zh
+        } else {
+            &run.name_en
+        };
+        let place = run
+            .location
+            .as_deref()
+            .map(|p| format!(" @ {p}"))
+            .unwrap_or_default();
+        let elapsed = short_duration((now_us - run.started_at_us) / 1_000_000);
+        let text = format!(
+            " !! {} {} {name}{place} · {} {elapsed}",
+            tr(s::EMERGENCY, l),
+            run.id,
+            tr(s::RUNNING_FOR, l)
+        );
+        let pad = (area.width as usize).saturating_sub(width(&text));
+        lines.push(Line::from(Span::styled(
+            format!("{text}{}", " ".repeat(pad)),
+            th.banner,
+        )));
+    }
+    if let Some(sh) = app.state.shifts.awaiting_signature() {
+        let from = sh.from_operator.as_deref().unwrap_or("?");
+        let text = format!(" {} · {from} → {}", tr(s::HANDOVER_WAITING, l), sh.operator);
+        let pad = (area.width as usize).saturating_sub(width(&text));
+        lines.push(Line::from(Span::styled(
+            format!("{text}{}", " ".repeat(pad)),
+            th.notice,
+        )));
+    }
+    f.render_widget(Paragraph::new(lines), area);
+}
