@@ -3,6 +3,7 @@
 
 pub mod args;
 pub mod connect;
+pub mod serve;
 pub mod tickets;
 
 use std::io::Write;
@@ -54,6 +55,10 @@ fn run(cli: Cli) -> Result<i32, DeskError> {
     match cmd {
         Cmd::Verify { file } => crate::export::verify::run(file),
         Cmd::Demo { no_tui } => crate::demo::run(&cli, lang, *no_tui),
+        Cmd::Serve {
+            background,
+            idle_exit,
+        } => serve::run(&cli, *background, *idle_exit),
         _ => {
             let mut api = connect::open(&cli)?;
             tickets::run(api.as_mut(), cmd, lang)
