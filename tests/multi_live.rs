@@ -96,3 +96,18 @@ fn serve_in_the_foreground_is_refused_while_another_owner_serves() {
     );
     assert_eq!(mode & 0o777, 0o660);
 }
+
+#[test]
+fn an_owner_whose_socket_is_removed_stops_and_a_client_does_not_bring_the_directory_back() {
+    let site = Site::new();
+    let mut a = site.client("a");
+    let _live = a.subscribe().unwrap();
+    let pid = site.owner_pid().expect("an owner");
+    let dir = site.dir().to_path_buf();
+    std::fs::remove_dir_all(&dir).unwrap();
+    wait_until("the owner to stop", || !is_alive(pid));
+    // The subscription keeps trying, but starts no owner in a vanished directory.
+    std::thread::sleep(std::time::Duration::from_millis(400));
+    assert!(!dir.exists(), "a client re-created the data directory");
+    assert!(a.snapshot().is_err());
+}

@@ -76,8 +76,9 @@ fn connect_once(opts: &ClientOptions) -> Result<(UnixStream, Actor), Fail> {
     }
 }
 
-/// Connects and says hello, starting an owner first if none answers.
-pub fn connect(opts: &ClientOptions) -> Result<(UnixStream, Actor), DeskError> {
+/// Connects and says hello, starting an owner first if none answers. `first`:
+/// this is the process's first connection, which may create the data directory.
+pub fn connect(opts: &ClientOptions, first: bool) -> Result<(UnixStream, Actor), DeskError> {
     let mut why = match connect_once(opts) {
         Ok(c) => return Ok(c),
         Err(Fail::Refused(e)) => return Err(e),
@@ -90,7 +91,7 @@ pub fn connect(opts: &ClientOptions) -> Result<(UnixStream, Actor), DeskError> {
             opts.dir.display()
         )));
     };
-    let mut starter = Starter::start(exe, &opts.dir)?;
+    let mut starter = Starter::start(exe, &opts.dir, first)?;
     let deadline = Instant::now() + opts.start_timeout;
     loop {
         std::thread::sleep(Duration::from_millis(15));
@@ -124,7 +125,7 @@ pub struct Client {
 impl Client {
     /// Connects to the owner of `opts.dir` (starting one if allowed and needed).
     pub fn open(opts: ClientOptions) -> Result<Client, DeskError> {
-        let (conn, actor) = connect(&opts)?;
+        let (conn, actor) = connect(&opts, true)?;
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_nanos())
@@ -146,7 +147,7 @@ impl Client {
             let conn = match self.conn.as_mut() {
                 Some(c) => c,
                 None => {
-                    let (c, actor) = connect(&self.opts)?;
+                    let (c, actor) = connect(&self.opts, false)?;
                     self.actor = actor;
                     self.conn.insert(c)
                 }

@@ -33,7 +33,7 @@ pub fn start(opts: &ClientOptions, sink: Sink) -> Result<(), DeskError> {
 }
 
 fn open(opts: &ClientOptions, from: Option<u64>) -> Result<(UnixStream, u64), DeskError> {
-    let (mut s, _actor) = client::connect(opts)?;
+    let (mut s, _actor) = client::connect(opts, false)?;
     let _ = s.set_read_timeout(Some(SILENCE));
     let lost = |e: frame::FrameError| DeskError::Connection(format!("subscribing: {e}"));
     frame::write(&mut s, &Request::Subscribe { from }).map_err(lost)?;

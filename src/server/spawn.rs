@@ -18,9 +18,19 @@ pub struct Starter {
 }
 
 impl Starter {
-    pub fn start(exe: &Path, dir: &Path) -> Result<Starter, DeskError> {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| DeskError::storage(&format!("create {}", dir.display()), e))?;
+    /// `create`: make the data directory if it does not exist (a first command on
+    /// a new site). Reconnects pass false: a directory that vanished under a
+    /// running client is not brought back by it.
+    pub fn start(exe: &Path, dir: &Path, create: bool) -> Result<Starter, DeskError> {
+        if create {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| DeskError::storage(&format!("create {}", dir.display()), e))?;
+        } else if !dir.is_dir() {
+            return Err(DeskError::Connection(format!(
+                "the data directory {} is gone; no owner was started",
+                dir.display()
+            )));
+        }
         let log = DataDir(dir.to_path_buf()).server_log();
         let log_from = std::fs::metadata(&log).map(|m| m.len()).unwrap_or(0);
         let mut cmd = Command::new(exe);
