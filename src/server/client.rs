@@ -232,10 +232,16 @@ impl DeskApi for Client {
         let (tx, rx) = mpsc::channel();
         // A plain subscriber just sees the records resume after a reconnect. It
         // cannot be asked whether it is still listening while no record flows, so
-        // after this many failed attempts in a row its channel is ended instead.
+        // it never starts an owner itself (it waits for one started by a command
+        // or a dashboard) and after this many failed attempts in a row its channel
+        // is ended instead.
         let mut failures = 0;
+        let opts = ClientOptions {
+            exe: None,
+            ..self.opts.clone()
+        };
         live::start(
-            &self.opts,
+            &opts,
             Box::new(move |ev| match ev {
                 Live::Record(r) => tx.send(r).is_ok(),
                 Live::Disconnected(_) => {
