@@ -7,6 +7,7 @@
 //! - `store`: the append-only, hash-chained log in sled;
 //! - `desk`: the one writer tying rules, store and state together;
 //! - `seam`: the interface the CLI and TUI use, local or remote;
+//! - `server`: the owner process and its clients over the Unix socket;
 //! - `config`: site directory and other TOML data; `emergency`: plans;
 //! - `cli`: the command line; `tui`: the dashboard; `export`: files for people.
 
@@ -23,10 +24,11 @@ pub mod error;
 pub mod export;
 pub mod rules;
 pub mod seam;
+pub mod server;
 pub mod state;
 pub mod store;
 pub mod tui;
 
 pub use desk::{Committed, DataDir, Desk};
 pub use error::DeskError;
-pub use seam::{DeskApi, Local, Snapshot};
+pub use seam::{DeskApi, Live, Local, Snapshot};

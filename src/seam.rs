@@ -26,6 +26,19 @@ pub struct Snapshot {
     pub store_bytes: u64,
 }
 
+/// What a live subscription delivers (see [`DeskApi::subscribe_live`]).
+// A record per message is the common case; boxing it would only add an allocation.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone)]
+pub enum Live {
+    /// A committed record, in log order, each once.
+    Record(Record),
+    /// The connection to the owner is lost (why); reconnecting. May repeat.
+    Disconnected(String),
+    /// Connected again; the records missed meanwhile follow first.
+    Reconnected,
+}
+
 pub trait DeskApi: Send {
     /// Submits a command; returns its records once they are durable.
     /// `request` is an idempotency key: a retry with the same key is applied once.
@@ -39,6 +52,21 @@ pub trait DeskApi: Send {
 
     /// A channel of every record committed from now on, by anyone.
     fn subscribe(&mut self) -> Result<Receiver<Record>, DeskError>;
+
+    /// Like `subscribe`, but survives the owner going away: says when the
+    /// connection is lost and back, and catches up on what was missed.
+    fn subscribe_live(&mut self) -> Result<Receiver<Live>, DeskError> {
+        let records = self.subscribe()?;
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for r in records {
+                if tx.send(Live::Record(r)).is_err() {
+                    break;
+                }
+            }
+        });
+        Ok(rx)
+    }
 
     /// Who this connection acts as.
     fn actor(&self) -> &Actor;

@@ -169,6 +169,17 @@ pub enum Cmd {
         #[arg(long)]
         json: bool,
     },
+    /// Own the store and serve other dutydesk processes (for a service manager).
+    Serve {
+        /// Detach-friendly mode used when a command starts an owner by itself:
+        /// exits quietly if another owner is alive, and after --idle-exit.
+        #[arg(long)]
+        background: bool,
+        /// Exit after this many seconds with no client (default: never in the
+        /// foreground, 600 with --background).
+        #[arg(long, value_name = "SECS")]
+        idle_exit: Option<u64>,
+    },
     /// Load the demo site and its scripted evening into a fresh store, then open the dashboard.
     Demo {
         /// Load it and print where, without opening the dashboard.

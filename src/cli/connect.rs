@@ -11,6 +11,7 @@ use crate::domain::identity::current_unix_user;
 use crate::domain::Actor;
 use crate::error::DeskError;
 use crate::seam::{DeskApi, Local};
+use crate::server::{Client, ClientOptions};
 
 /// `--data`, `DUTYDESK_DATA`, or the platform data directory.
 pub fn data_dir(cli: &Cli) -> Result<PathBuf, DeskError> {
@@ -40,8 +41,27 @@ pub fn actor(cli: &Cli) -> Result<Actor, DeskError> {
     Ok(Actor::new(operator, unix_user))
 }
 
-/// Opens the desk for this command.
+/// Opens the desk for this command: as a client of the process that owns the
+/// store, starting that owner in the background first if none is alive.
 pub fn open(cli: &Cli) -> Result<Box<dyn DeskApi>, DeskError> {
+    open_at(cli, &data_dir(cli)?)
+}
+
+/// As [`open`], on a given data directory (the demo's fresh one).
+pub fn open_at(cli: &Cli, dir: &std::path::Path) -> Result<Box<dyn DeskApi>, DeskError> {
+    let dir = dir.to_path_buf();
+    let requested = actor(cli)?;
+    let mut opts = ClientOptions::new(dir);
+    opts.operator = Some(requested.operator);
+    opts.exe = std::env::current_exe().ok();
+    opts.now = std::env::var("DUTYDESK_NOW")
+        .ok()
+        .filter(|v| !v.trim().is_empty());
+    Ok(Box::new(Client::open(opts)?))
+}
+
+/// Opens the store in this process (no owner, no other process may use it).
+pub fn open_local(cli: &Cli) -> Result<Box<dyn DeskApi>, DeskError> {
     let dir = data_dir(cli)?;
     let clock = clock::from_env().map_err(|e| DeskError::invalid("DUTYDESK_NOW", e))?;
     let desk = Desk::open(&dir, clock)?;

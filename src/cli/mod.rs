@@ -5,6 +5,7 @@ pub mod args;
 pub mod connect;
 pub mod emergency;
 pub mod export;
+pub mod serve;
 pub mod shift;
 pub mod tickets;
 
@@ -108,6 +109,10 @@ fn run(cli: Cli) -> Result<i32, DeskError> {
             &connect::data_dir(&cli)?,
         ),
         Cmd::Export(_) | Cmd::Stats { .. } => export::run(connect::open(&cli)?.as_mut(), cmd),
+        Cmd::Serve {
+            background,
+            idle_exit,
+        } => serve::run(&cli, *background, *idle_exit),
         _ => {
             let mut api = connect::open(&cli)?;
             tickets::run(api.as_mut(), cmd, lang)
@@ -118,12 +123,8 @@ fn run(cli: Cli) -> Result<i32, DeskError> {
 /// Opens the dashboard on a data directory.
 pub fn open_dashboard(cli: &Cli, dir: &std::path::Path, lang: Lang) -> Result<i32, DeskError> {
     let clock = crate::clock::from_env().map_err(|e| DeskError::invalid("DUTYDESK_NOW", e))?;
-    let desk = crate::desk::Desk::open(dir, clock.clone())?;
-    let api = crate::seam::Local::new(
-        std::sync::Arc::new(std::sync::Mutex::new(desk)),
-        connect::actor(cli)?,
-    );
-    crate::tui::run::run(Box::new(api), clock, lang)
+    let api = connect::open_at(cli, dir)?;
+    crate::tui::run::run(api, clock, lang)
 }
 
 /// Prints warnings on stderr, each on its own line.

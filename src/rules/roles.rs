@@ -1,6 +1,6 @@
 //! Who may do what, when the site maps its operators to roles (`operators.toml`).
 
-use crate::domain::{Actor, Command, Department, Role};
+use crate::domain::{Actor, Command, Department, Role, StepAction};
 use crate::error::DeskError;
 use crate::state::State;
 
@@ -11,6 +11,14 @@ pub fn check(actor: &Actor, cmd: &Command, _state: &State) -> Result<(), DeskErr
     let Some(role) = actor.role else {
         return Ok(());
     };
+    // Overriding a critical checklist step is the duty manager's alone.
+    if is_override(cmd) && role != Role::DutyManager {
+        return Err(DeskError::Forbidden(format!(
+            "{} ({}) has the {role} role, which may not override a critical checklist step; \
+             only the duty-manager role may",
+            actor.operator, actor.unix_user
+        )));
+    }
     let allowed = match role {
         Role::DutyManager | Role::Dispatcher => true,
         Role::Security => match cmd {
@@ -45,5 +53,93 @@ pub fn check(actor: &Actor, cmd: &Command, _state: &State) -> Result<(), DeskErr
                 ""
             }
         )))
+    }
+}
+
+fn is_override(cmd: &Command) -> bool {
+    matches!(
+        cmd,
+        Command::EmergencyStep {
+            action: StepAction::Skip {
+                over_ride: true,
+                ..
+            },
+            ..
+        }
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn as_role(role: Role) -> Actor {
+        Actor {
+            operator: "X".into(),
+            unix_user: "x".into(),
+            role: Some(role),
+        }
+    }
+
+    fn skip(over_ride: bool) -> Command {
+        Command::EmergencyStep {
+            run: "EM1".into(),
+            step: 1,
+            action: StepAction::Skip {
+                reason: "no access".into(),
+                over_ride,
+            },
+            note: None,
+        }
+    }
+
+    #[test]
+    fn only_the_duty_manager_overrides_a_critical_step() {
+        let s = State::new();
+        assert!(check(&as_role(Role::DutyManager), &skip(true), &s).is_ok());
+        for role in [Role::Dispatcher, Role::Security] {
+            let err = check(&as_role(role), &skip(true), &s).unwrap_err();
+            assert!(err.to_string().contains(role.as_str()), "{err}");
+            assert!(check(&as_role(role), &skip(false), &s).is_ok());
+        }
+    }
+
+    #[test]
+    fn security_may_not_close_cancel_or_call_back_and_the_refusal_names_the_role() {
+        let s = State::new();
+        let sec = as_role(Role::Security);
+        for cmd in [
+            Command::Close {
+                id: "R001".into(),
+                note: None,
+            },
+            Command::Cancel {
+                id: "R001".into(),
+                reason: "dup".into(),
+            },
+            Command::Callback {
+                id: "R001".into(),
+                satisfied: true,
+                note: None,
+            },
+            Command::EmergencyClose { run: "EM1".into() },
+        ] {
+            let err = check(&sec, &cmd, &s).unwrap_err();
+            assert!(matches!(err, DeskError::Forbidden(_)));
+            assert!(err.to_string().contains("security role"), "{err}");
+        }
+        let to_security = Command::Dispatch {
+            id: "R001".into(),
+            to: Department::Security,
+            note: None,
+        };
+        assert!(check(&sec, &to_security, &s).is_ok());
+        let to_eng = Command::Dispatch {
+            id: "R001".into(),
+            to: Department::Engineering,
+            note: None,
+        };
+        assert!(check(&sec, &to_eng, &s).is_err());
+        assert!(check(&as_role(Role::Dispatcher), &to_eng, &s).is_ok());
     }
 }

@@ -79,6 +79,20 @@ impl Record {
         ))
     }
 
+    /// The stored bytes of this record (postcard is deterministic for these types,
+    /// so they are the bytes in the log): what travels over the owner's socket.
+    pub fn to_bytes(&self) -> Result<Vec<u8>, DeskError> {
+        let body_bytes = postcard::to_stdvec(&self.body)
+            .map_err(|e| DeskError::Internal(format!("cannot encode a record: {e}")))?;
+        let mut bytes = Vec::with_capacity(HEADER + body_bytes.len());
+        bytes.push(FORMAT);
+        bytes.extend_from_slice(&SCHEMA.to_be_bytes());
+        bytes.extend_from_slice(&self.prev_hash);
+        bytes.extend_from_slice(&self.hash);
+        bytes.extend_from_slice(&body_bytes);
+        Ok(bytes)
+    }
+
     /// Reads stored bytes, checking that the stored hash matches the stored body.
     pub fn decode(bytes: &[u8]) -> Result<Record, String> {
         if bytes.len() < HEADER {
@@ -242,6 +256,7 @@ mod tests {
     fn stored_bytes_round_trip_and_detect_a_flipped_byte() {
         let (rec, mut bytes) = Record::seal(body(1), GENESIS).unwrap();
         assert_eq!(Record::decode(&bytes).unwrap(), rec);
+        assert_eq!(rec.to_bytes().unwrap(), bytes);
         let last = bytes.len() - 1;
         bytes[last] ^= 0x40;
         assert!(Record::decode(&bytes).unwrap_err().contains("hash"));

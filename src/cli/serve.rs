@@ -1,0 +1,50 @@
+//! `dutydesk serve`: become the owner of the data directory and serve the other
+//! dutydesk processes until stopped (or, with `--background`, until idle).
+
+use std::io::Write;
+use std::time::Duration;
+
+use crate::cli::connect::data_dir;
+use crate::cli::Cli;
+use crate::error::DeskError;
+use crate::server::owner::{owner_pid, IDLE_EXIT};
+use crate::server::{elect, serve, ServeOptions};
+
+pub fn run(cli: &Cli, background: bool, idle_exit: Option<u64>) -> Result<i32, DeskError> {
+    let dir = data_dir(cli)?;
+    let Some(lock) = elect(&dir)? else {
+        if background {
+            // Started on demand while another owner came up: it serves; nothing to do.
+            return Ok(0);
+        }
+        return Err(DeskError::Locked(format!(
+            "another dutydesk owner is already serving {}{}; stop it first, or just use it",
+            dir.display(),
+            owner_pid(&dir)
+                .map(|p| format!(" (pid {p})"))
+                .unwrap_or_default()
+        )));
+    };
+    let idle = match (idle_exit, background) {
+        (Some(s), _) => Some(Duration::from_secs(s.max(1))),
+        (None, true) => Some(IDLE_EXIT),
+        (None, false) => None,
+    };
+    if !background {
+        let _ = writeln!(
+            std::io::stdout(),
+            "dutydesk: serving {} (log: {})",
+            dir.display(),
+            crate::desk::DataDir(dir.clone()).server_log().display()
+        );
+    }
+    serve(
+        &dir,
+        lock,
+        ServeOptions {
+            idle_exit: idle,
+            log: true,
+        },
+    )?;
+    Ok(0)
+}

@@ -1,0 +1,273 @@
+//! The `DeskApi` of a process that does not own the store: every call goes to the
+//! owner over the socket. A lost connection is re-made (starting a new owner if
+//! none is alive) and the call retried; a retried submission carries the same
+//! idempotency key, so it is applied once.
+
+use std::os::unix::net::UnixStream;
+use std::path::PathBuf;
+use std::sync::mpsc::{self, Receiver};
+use std::time::{Duration, Instant};
+
+use crate::desk::{Committed, DataDir};
+use crate::domain::identity::current_unix_user;
+use crate::domain::{Actor, Command};
+use crate::error::DeskError;
+use crate::seam::{DeskApi, Live, Snapshot};
+use crate::server::frame::{self, MAX_REPLY, VERSION};
+use crate::server::live;
+use crate::server::protocol::{Reply, Request};
+use crate::server::session::RECORDS_PAGE;
+use crate::server::spawn::Starter;
+use crate::store::Record;
+
+/// How often a call is tried when the connection keeps failing.
+const ATTEMPTS: usize = 3;
+/// A reply that takes longer than this means the owner is stuck.
+const REPLY_TIMEOUT: Duration = Duration::from_secs(60);
+
+#[derive(Debug, Clone)]
+pub struct ClientOptions {
+    pub dir: PathBuf,
+    /// The name asked for (`--operator`); operators.toml, if present, decides.
+    pub operator: Option<String>,
+    /// The dutydesk binary that starts an owner when none is alive; `None`: never.
+    pub exe: Option<PathBuf>,
+    /// This process's `DUTYDESK_NOW` (honoured only by an owner on a test clock).
+    pub now: Option<String>,
+    /// How long to wait for a started owner to answer.
+    pub start_timeout: Duration,
+}
+
+impl ClientOptions {
+    pub fn new(dir: impl Into<PathBuf>) -> ClientOptions {
+        ClientOptions {
+            dir: dir.into(),
+            operator: None,
+            exe: None,
+            now: None,
+            start_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+enum Fail {
+    NoOwner(String),
+    Refused(DeskError),
+}
+
+fn connect_once(opts: &ClientOptions) -> Result<(UnixStream, Actor), Fail> {
+    let sock = DataDir(opts.dir.clone()).socket();
+    let mut s = UnixStream::connect(&sock).map_err(|e| Fail::NoOwner(e.to_string()))?;
+    let _ = s.set_read_timeout(Some(REPLY_TIMEOUT));
+    let _ = s.set_write_timeout(Some(REPLY_TIMEOUT));
+    let hello = Request::Hello {
+        version: VERSION,
+        operator: opts.operator.clone(),
+        now: opts.now.clone(),
+    };
+    frame::write(&mut s, &hello).map_err(|e| Fail::NoOwner(e.to_string()))?;
+    match frame::read::<Reply>(&mut s, MAX_REPLY) {
+        Ok(Reply::Welcome { actor, .. }) => Ok((s, actor)),
+        Ok(Reply::Error(e)) => Err(Fail::Refused(e)),
+        Ok(other) => Err(Fail::NoOwner(format!(
+            "unexpected answer to hello: {other:?}"
+        ))),
+        Err(e) => Err(Fail::NoOwner(e.to_string())),
+    }
+}
+
+/// Connects and says hello, starting an owner first if none answers. `first`:
+/// this is the process's first connection, which may create the data directory.
+pub fn connect(opts: &ClientOptions, first: bool) -> Result<(UnixStream, Actor), DeskError> {
+    let mut why = match connect_once(opts) {
+        Ok(c) => return Ok(c),
+        Err(Fail::Refused(e)) => return Err(e),
+        Err(Fail::NoOwner(w)) => w,
+    };
+    let Some(exe) = &opts.exe else {
+        return Err(DeskError::Connection(format!(
+            "no dutydesk owner is serving {} ({why}); start one with `dutydesk --data {} serve`",
+            opts.dir.display(),
+            opts.dir.display()
+        )));
+    };
+    let mut starter = Starter::start(exe, &opts.dir, first)?;
+    let deadline = Instant::now() + opts.start_timeout;
+    loop {
+        std::thread::sleep(Duration::from_millis(15));
+        match connect_once(opts) {
+            Ok(c) => return Ok(c),
+            Err(Fail::Refused(e)) => return Err(e),
+            Err(Fail::NoOwner(w)) => why = w,
+        }
+        if let Some(e) = starter.failed() {
+            return Err(e);
+        }
+        if Instant::now() > deadline {
+            return Err(DeskError::Connection(format!(
+                "no owner came up for {} within {} s ({why}); see {}",
+                opts.dir.display(),
+                opts.start_timeout.as_secs(),
+                DataDir(opts.dir.clone()).server_log().display()
+            )));
+        }
+    }
+}
+
+pub struct Client {
+    opts: ClientOptions,
+    actor: Actor,
+    conn: Option<UnixStream>,
+    key_prefix: String,
+    keys: u64,
+}
+
+impl Client {
+    /// Connects to the owner of `opts.dir` (starting one if allowed and needed).
+    pub fn open(opts: ClientOptions) -> Result<Client, DeskError> {
+        let (conn, actor) = connect(&opts, true)?;
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0);
+        Ok(Client {
+            key_prefix: format!("{}.{}.{nanos:x}", current_unix_user(), std::process::id()),
+            opts,
+            actor,
+            conn: Some(conn),
+            keys: 0,
+        })
+    }
+
+    /// Sends one request and reads its reply, re-connecting and retrying when the
+    /// connection is lost. Only idempotent requests go through here.
+    fn call(&mut self, req: &Request) -> Result<Reply, DeskError> {
+        let mut last = String::new();
+        for _ in 0..ATTEMPTS {
+            let conn = match self.conn.as_mut() {
+                Some(c) => c,
+                None => {
+                    let (c, actor) = connect(&self.opts, false)?;
+                    self.actor = actor;
+                    self.conn.insert(c)
+                }
+            };
+            let result =
+                frame::write(conn, req).and_then(|()| frame::read::<Reply>(conn, MAX_REPLY));
+            match result {
+                Ok(Reply::Error(e)) => return Err(e),
+                Ok(reply) => return Ok(reply),
+                Err(e) => {
+                    self.conn = None;
+                    last = e.to_string();
+                }
+            }
+        }
+        Err(DeskError::Connection(format!(
+            "lost the connection to the owner of {} {ATTEMPTS} times ({last}); try again",
+            self.opts.dir.display()
+        )))
+    }
+}
+
+fn decode_all(bytes: Vec<Vec<u8>>) -> Result<Vec<Record>, DeskError> {
+    bytes.iter().map(|b| decode(b)).collect()
+}
+
+pub(crate) fn decode(bytes: &[u8]) -> Result<Record, DeskError> {
+    Record::decode(bytes).map_err(|why| {
+        DeskError::Damaged(format!("a record from the owner does not verify: {why}"))
+    })
+}
+
+fn unexpected(what: &str, reply: Reply) -> DeskError {
+    DeskError::Internal(format!("the owner answered {what} with {reply:?}"))
+}
+
+impl DeskApi for Client {
+    fn submit(&mut self, cmd: Command, request: Option<String>) -> Result<Committed, DeskError> {
+        let request = request.unwrap_or_else(|| {
+            self.keys += 1;
+            format!("{}.{}", self.key_prefix, self.keys)
+        });
+        match self.call(&Request::Submit { cmd, request })? {
+            Reply::Committed { records, warnings } => Ok(Committed {
+                records: decode_all(records)?,
+                warnings,
+            }),
+            other => Err(unexpected("a command", other)),
+        }
+    }
+
+    fn snapshot(&mut self) -> Result<Snapshot, DeskError> {
+        match self.call(&Request::Snapshot)? {
+            Reply::Snapshot(s) => Ok(*s),
+            other => Err(unexpected("a snapshot request", other)),
+        }
+    }
+
+    fn records(&mut self, from: u64, limit: usize) -> Result<Vec<Record>, DeskError> {
+        let mut out = Vec::new();
+        let mut next = from.max(1);
+        while out.len() < limit {
+            let ask = (limit - out.len()).min(RECORDS_PAGE as usize) as u32;
+            let page = match self.call(&Request::Records {
+                from: next,
+                limit: ask,
+            })? {
+                Reply::Records(r) => decode_all(r)?,
+                other => return Err(unexpected("a records request", other)),
+            };
+            let got = page.len();
+            next += got as u64;
+            out.extend(page);
+            if got < ask as usize {
+                break;
+            }
+        }
+        Ok(out)
+    }
+
+    fn subscribe(&mut self) -> Result<Receiver<Record>, DeskError> {
+        let (tx, rx) = mpsc::channel();
+        // A plain subscriber just sees the records resume after a reconnect. It
+        // cannot be asked whether it is still listening while no record flows, so
+        // it never starts an owner itself (it waits for one started by a command
+        // or a dashboard) and after this many failed attempts in a row its channel
+        // is ended instead.
+        let mut failures = 0;
+        let opts = ClientOptions {
+            exe: None,
+            ..self.opts.clone()
+        };
+        live::start(
+            &opts,
+            Box::new(move |ev| match ev {
+                Live::Record(r) => tx.send(r).is_ok(),
+                Live::Disconnected(_) => {
+                    failures += 1;
+                    failures < 40
+                }
+                Live::Reconnected => {
+                    failures = 0;
+                    true
+                }
+            }),
+        )?;
+        Ok(rx)
+    }
+
+    fn subscribe_live(&mut self) -> Result<Receiver<Live>, DeskError> {
+        let (tx, rx) = mpsc::channel();
+        live::start(&self.opts, Box::new(move |ev| tx.send(ev).is_ok()))?;
+        Ok(rx)
+    }
+
+    fn actor(&self) -> &Actor {
+        &self.actor
+    }
+
+    fn is_remote(&self) -> bool {
+        true
+    }
+}

@@ -1,0 +1,322 @@
+//! The owner: the one process that opens the store and serves the others.
+//!
+//! Election comes first: an exclusive lock on `DATA/owner.lock`. Only the holder
+//! may remove a stale socket and bind `DATA/owner.sock`, so a second process can
+//! never delete a live owner's socket. The lock dies with the process (even on
+//! SIGKILL), so the next process can take over at once.
+
+use std::fs::{File, OpenOptions};
+use std::io::{Seek, Write};
+use std::os::fd::AsRawFd;
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::os::unix::net::UnixListener;
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+
+use crate::clock::{self, Clock, SharedClock};
+use crate::desk::{Committed, DataDir, Desk};
+use crate::domain::{Actor, Command};
+use crate::error::DeskError;
+use crate::server::fanout::Fanout;
+use crate::server::log::Log;
+use crate::server::session;
+
+/// How long a background owner waits with no client before it exits.
+pub const IDLE_EXIT: Duration = Duration::from_secs(600);
+
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// Exit after this long with no client; `None` serves until stopped.
+    pub idle_exit: Option<Duration>,
+    /// Write `DATA/dutydesk.log` (off only for owners run inside benchmarks).
+    pub log: bool,
+}
+
+/// Takes the owner lock of `dir`, or `None` when another process holds it.
+pub fn elect(dir: &Path) -> Result<Option<File>, DeskError> {
+    let data = DataDir(dir.to_path_buf());
+    std::fs::create_dir_all(dir)
+        .map_err(|e| DeskError::storage(&format!("create {}", dir.display()), e))?;
+    let file = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .mode(0o660)
+        .open(data.owner_lock())
+        .map_err(|e| DeskError::storage(&format!("open {}", data.owner_lock().display()), e))?;
+    match file.try_lock() {
+        Ok(()) => Ok(Some(file)),
+        Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+        Err(std::fs::TryLockError::Error(e)) => Err(DeskError::storage(
+            &format!("lock {}", data.owner_lock().display()),
+            e,
+        )),
+    }
+}
+
+/// The pid the current owner wrote into its lock file (for messages and tests).
+pub fn owner_pid(dir: &Path) -> Option<u32> {
+    let text = std::fs::read_to_string(DataDir(dir.to_path_buf()).owner_lock()).ok()?;
+    text.trim().parse().ok()
+}
+
+/// A clock the owner points at the connection being served, used only when the
+/// owner itself runs on `DUTYDESK_NOW` (tests): then each client's own
+/// `DUTYDESK_NOW` dates its records, as when every command opened the store itself.
+pub struct SwitchClock(Mutex<SharedClock>);
+
+impl Clock for SwitchClock {
+    fn now(&self) -> DateTime<Utc> {
+        match self.0.lock() {
+            Ok(c) => c.now(),
+            Err(_) => Utc::now(),
+        }
+    }
+}
+
+/// What every connection thread shares.
+pub struct Shared {
+    pub dir: DataDir,
+    pub desk: Mutex<Desk>,
+    pub fanout: Fanout,
+    pub log: Log,
+    clients: AtomicUsize,
+    last_left: Mutex<Instant>,
+    base_clock: SharedClock,
+    test_clock: Option<Arc<SwitchClock>>,
+}
+
+impl Shared {
+    pub fn lock_desk(&self) -> Result<std::sync::MutexGuard<'_, Desk>, DeskError> {
+        self.desk
+            .lock()
+            .map_err(|_| DeskError::Internal("the desk lock was poisoned by a crash".into()))
+    }
+
+    /// The clock a client's commands are dated by (see [`SwitchClock`]).
+    pub fn clock_for(&self, now: Option<&str>) -> SharedClock {
+        if self.test_clock.is_some() {
+            if let Some(Ok(at)) = now.map(|n| DateTime::parse_from_rfc3339(n.trim())) {
+                return Arc::new(clock::OffsetClock::starting_at(at.with_timezone(&Utc)));
+            }
+        }
+        self.base_clock.clone()
+    }
+
+    /// Submits under the desk lock and queues the new records for every subscriber
+    /// before the lock is released, so pushes go out in log order.
+    pub fn submit(
+        &self,
+        actor: &Actor,
+        clock: &SharedClock,
+        cmd: &Command,
+        request: String,
+    ) -> Result<Committed, DeskError> {
+        let mut desk = self.lock_desk()?;
+        if let Some(sw) = &self.test_clock {
+            if let Ok(mut c) = sw.0.lock() {
+                *c = clock.clone();
+            }
+        }
+        let before = desk.head().seq;
+        let committed = desk.submit(actor, cmd, Some(request))?;
+        // A retried submission returns the first one's records: already pushed.
+        let new: Vec<_> = committed
+            .records
+            .iter()
+            .filter(|r| r.body.seq > before)
+            .cloned()
+            .collect();
+        self.fanout.publish(&new, &self.log);
+        Ok(committed)
+    }
+
+    pub(crate) fn client_came(&self) {
+        self.clients.fetch_add(1, Ordering::SeqCst);
+    }
+
+    pub(crate) fn client_left(&self) {
+        self.clients.fetch_sub(1, Ordering::SeqCst);
+        if let Ok(mut t) = self.last_left.lock() {
+            *t = Instant::now();
+        }
+    }
+
+    fn idle_for(&self) -> Option<Duration> {
+        if self.clients.load(Ordering::SeqCst) > 0 {
+            return None;
+        }
+        self.last_left.lock().ok().map(|t| t.elapsed())
+    }
+}
+
+/// Serves `dir` until idle (or its socket is removed). `lock` is the election
+/// won by [`elect`]; it is held until this returns.
+pub fn serve(dir: &Path, mut lock: File, opts: ServeOptions) -> Result<(), DeskError> {
+    let data = DataDir(dir.to_path_buf());
+    let log = if opts.log {
+        Log::open(&data.server_log())
+    } else {
+        Log::none()
+    };
+    let _ = lock.set_len(0);
+    let _ = lock.rewind();
+    let _ = write!(lock, "{}", std::process::id());
+    let started = start(&data, log, &opts);
+    let (shared, listener, ino) = match started {
+        Ok(s) => s,
+        Err((log, e)) => {
+            log.error(&format!("could not start: {e}"));
+            return Err(e);
+        }
+    };
+    let r = accept_loop(&shared, &listener, ino, &opts);
+    drop(lock);
+    r
+}
+
+type Started = (Arc<Shared>, UnixListener, u64);
+
+fn start(data: &DataDir, log: Log, opts: &ServeOptions) -> Result<Started, (Log, DeskError)> {
+    let test_mode = std::env::var("DUTYDESK_NOW").is_ok_and(|v| !v.trim().is_empty());
+    let base_clock = match clock::from_env() {
+        Ok(c) => c,
+        Err(e) => return Err((log, DeskError::invalid("DUTYDESK_NOW", e))),
+    };
+    let test_clock = test_mode.then(|| Arc::new(SwitchClock(Mutex::new(base_clock.clone()))));
+    let desk_clock: SharedClock = match &test_clock {
+        Some(sw) => sw.clone(),
+        None => base_clock.clone(),
+    };
+    let desk = match Desk::open(&data.0, desk_clock) {
+        Ok(d) => d,
+        Err(e) => return Err((log, e)),
+    };
+    let sock = data.socket();
+    let listener = match bind(&sock, &data.0, &log) {
+        Ok(l) => l,
+        Err(e) => return Err((log, e)),
+    };
+    let ino = std::fs::metadata(&sock).map(|m| m.ino()).unwrap_or(0);
+    log.info(&format!(
+        "serving {} on {} (idle exit: {})",
+        data.0.display(),
+        sock.display(),
+        match opts.idle_exit {
+            Some(d) => format!("{}s", d.as_secs()),
+            None => "never".into(),
+        }
+    ));
+    let shared = Arc::new(Shared {
+        dir: data.clone(),
+        desk: Mutex::new(desk),
+        fanout: Fanout::default(),
+        log,
+        clients: AtomicUsize::new(0),
+        last_left: Mutex::new(Instant::now()),
+        base_clock,
+        test_clock,
+    });
+    Ok((shared, listener, ino))
+}
+
+/// Binds the socket with the directory's group and mode 0660: access follows the
+/// data directory. Only called by the lock holder, so a leftover socket is stale.
+fn bind(sock: &Path, dir: &Path, log: &Log) -> Result<UnixListener, DeskError> {
+    match std::fs::remove_file(sock) {
+        Ok(()) => log.info("removed a stale socket left by an owner that died"),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(DeskError::storage(&format!("remove {}", sock.display()), e)),
+    }
+    if sock.as_os_str().len() > 100 {
+        return Err(DeskError::invalid(
+            "--data",
+            format!(
+                "the path {} is too long for a Unix socket (at most 100 bytes); use a shorter data directory",
+                sock.display()
+            ),
+        ));
+    }
+    let listener = UnixListener::bind(sock)
+        .map_err(|e| DeskError::storage(&format!("create the socket {}", sock.display()), e))?;
+    std::fs::set_permissions(sock, std::fs::Permissions::from_mode(0o660))
+        .map_err(|e| DeskError::storage(&format!("set the mode of {}", sock.display()), e))?;
+    if let Ok(meta) = std::fs::metadata(dir) {
+        if let Err(e) = std::os::unix::fs::chown(sock, None, Some(meta.gid())) {
+            log.warn(&format!(
+                "could not give {} the group of the data directory ({e}); other users may not be able to connect",
+                sock.display()
+            ));
+        }
+    }
+    listener
+        .set_nonblocking(true)
+        .map_err(|e| DeskError::storage("set up the socket", e))?;
+    Ok(listener)
+}
+
+fn accept_loop(
+    shared: &Arc<Shared>,
+    listener: &UnixListener,
+    ino: u64,
+    opts: &ServeOptions,
+) -> Result<(), DeskError> {
+    let sock = shared.dir.socket();
+    loop {
+        let mut pfd = libc::pollfd {
+            fd: listener.as_raw_fd(),
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        // SAFETY: one pollfd we own; a timeout so idleness and a removed socket are noticed.
+        unsafe { libc::poll(&mut pfd, 1, 250) };
+        loop {
+            match listener.accept() {
+                Ok((stream, _)) => {
+                    shared.client_came();
+                    let sh = shared.clone();
+                    let spawned = std::thread::Builder::new()
+                        .name("dutydesk-session".into())
+                        .spawn(move || session::run(sh, stream));
+                    if let Err(e) = spawned {
+                        shared.client_left();
+                        shared
+                            .log
+                            .error(&format!("cannot start a client thread: {e}"));
+                    }
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => break,
+                Err(e) => {
+                    shared.log.warn(&format!("accept failed: {e}"));
+                    break;
+                }
+            }
+        }
+        // The socket is the owner's address: if it was removed (the data directory
+        // deleted, or an operator cleaning up), nobody can reach us; stop.
+        match std::fs::metadata(&sock) {
+            Ok(m) if m.ino() == ino => {}
+            _ => {
+                shared
+                    .log
+                    .info("the socket was removed or replaced; stopping");
+                return Ok(());
+            }
+        }
+        if let (Some(limit), Some(idle)) = (opts.idle_exit, shared.idle_for()) {
+            if idle >= limit {
+                shared.log.info(&format!(
+                    "no client for {}s; stopping (the next dutydesk command starts a new owner)",
+                    idle.as_secs()
+                ));
+                let _ = std::fs::remove_file(&sock);
+                return Ok(());
+            }
+        }
+    }
+}

@@ -1,0 +1,227 @@
+//! One connected client, on its own thread: the hello (identity from the kernel,
+//! name and role from operators.toml), then requests and replies, or, after
+//! `Subscribe`, a stream of pushed records. Anything malformed ends this client's
+//! connection with a logged reason and touches nothing else.
+
+use std::io::Write;
+use std::os::unix::net::UnixStream;
+use std::sync::mpsc::RecvTimeoutError;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::domain::identity::user_name_of;
+use crate::domain::Actor;
+use crate::error::DeskError;
+use crate::seam::Snapshot;
+use crate::server::frame::{self, FrameError, MAX_REQUEST, VERSION};
+use crate::server::operators;
+use crate::server::owner::Shared;
+use crate::server::peer::peer_of;
+use crate::server::protocol::{Reply, Request};
+
+/// A client has this long to say hello.
+const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
+/// A client that does not take a reply for this long is gone.
+const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
+/// An idle subscriber is pinged this often, so one that vanished is noticed.
+const PING_EVERY: Duration = Duration::from_secs(15);
+/// The most records one `Records` reply carries; the client pages.
+pub const RECORDS_PAGE: u32 = 2000;
+
+struct Left<'a>(&'a Shared);
+
+impl Drop for Left<'_> {
+    fn drop(&mut self) {
+        self.0.client_left();
+    }
+}
+
+pub fn run(shared: Arc<Shared>, mut stream: UnixStream) {
+    let _left = Left(&shared);
+    let peer = match peer_of(&stream) {
+        Ok(p) => p,
+        Err(e) => {
+            shared
+                .log
+                .warn(&format!("dropping a client: no peer credentials ({e})"));
+            return;
+        }
+    };
+    let user = user_name_of(peer.uid);
+    let who = format!("{user} (pid {})", peer.pid);
+    let _ = stream.set_read_timeout(Some(HELLO_TIMEOUT));
+    let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
+    let hello = match frame::read::<Request>(&mut stream, MAX_REQUEST) {
+        Ok(h) => h,
+        Err(FrameError::Closed) => return,
+        Err(e) => {
+            shared
+                .log
+                .warn(&format!("dropping client {who}: before hello: {e}"));
+            return;
+        }
+    };
+    let Request::Hello {
+        version,
+        operator,
+        now,
+    } = hello
+    else {
+        shared.log.warn(&format!(
+            "dropping client {who}: it did not start with hello"
+        ));
+        return;
+    };
+    if version != VERSION {
+        let e = DeskError::Connection(format!(
+            "this owner speaks protocol version {VERSION}, the client {version}; run the same dutydesk version everywhere"
+        ));
+        shared.log.warn(&format!("refusing client {who}: {e}"));
+        let _ = frame::write(&mut stream, &Reply::Error(e));
+        return;
+    }
+    let actor = match operators::resolve(&shared.dir.operators(), &user, operator.as_deref()) {
+        Ok(a) => a,
+        Err(e) => {
+            shared.log.warn(&format!("refusing client {who}: {e}"));
+            let _ = frame::write(&mut stream, &Reply::Error(e));
+            return;
+        }
+    };
+    let clock = shared.clock_for(now.as_deref());
+    let welcome = Reply::Welcome {
+        actor: actor.clone(),
+        owner_pid: std::process::id(),
+    };
+    if frame::write(&mut stream, &welcome).is_err() {
+        return;
+    }
+    let _ = stream.set_read_timeout(None);
+    loop {
+        let req = match frame::read::<Request>(&mut stream, MAX_REQUEST) {
+            Ok(r) => r,
+            Err(FrameError::Closed) => return,
+            Err(e) => {
+                shared.log.warn(&format!("dropping client {who}: {e}"));
+                return;
+            }
+        };
+        let reply = match req {
+            Request::Submit { cmd, request } => {
+                match shared.submit(&actor, &clock, &cmd, request) {
+                    Ok(c) => match to_bytes(&c.records) {
+                        Ok(records) => Reply::Committed {
+                            records,
+                            warnings: c.warnings,
+                        },
+                        Err(e) => Reply::Error(e),
+                    },
+                    Err(e) => Reply::Error(e),
+                }
+            }
+            Request::Snapshot => match snapshot(&shared) {
+                Ok(s) => Reply::Snapshot(Box::new(s)),
+                Err(e) => Reply::Error(e),
+            },
+            Request::Records { from, limit } => {
+                match records(&shared, from, limit.min(RECORDS_PAGE) as usize, u64::MAX) {
+                    Ok(r) => Reply::Records(r),
+                    Err(e) => Reply::Error(e),
+                }
+            }
+            Request::Subscribe { from } => return push(&shared, stream, &who, &actor, from),
+            Request::Hello { .. } => {
+                shared
+                    .log
+                    .warn(&format!("dropping client {who}: a second hello"));
+                return;
+            }
+        };
+        if let Err(e) = frame::write(&mut stream, &reply) {
+            shared
+                .log
+                .warn(&format!("dropping client {who}: cannot reply: {e}"));
+            return;
+        }
+    }
+}
+
+fn to_bytes(records: &[crate::store::Record]) -> Result<Vec<Vec<u8>>, DeskError> {
+    records.iter().map(|r| r.to_bytes()).collect()
+}
+
+fn snapshot(shared: &Shared) -> Result<Snapshot, DeskError> {
+    let d = shared.lock_desk()?;
+    Ok(Snapshot {
+        state: d.state().clone(),
+        site: d.site().clone(),
+        plans: d.plans().clone(),
+        head_hash: d.head().hash,
+        store_bytes: d.store().size_on_disk(),
+    })
+}
+
+fn records(shared: &Shared, from: u64, limit: usize, upto: u64) -> Result<Vec<Vec<u8>>, DeskError> {
+    let d = shared.lock_desk()?;
+    let recs = d.records(from, limit)?;
+    drop(d);
+    recs.iter()
+        .take_while(|r| r.body.seq <= upto)
+        .map(|r| r.to_bytes())
+        .collect()
+}
+
+/// The subscriber's side: the backlog from `from` (if asked), then every record
+/// queued by the fanout, with a ping when nothing happens.
+fn push(shared: &Shared, mut stream: UnixStream, who: &str, actor: &Actor, from: Option<u64>) {
+    let (queue, head) = match shared.lock_desk() {
+        // Registered under the desk lock: everything after `head` will be queued.
+        Ok(d) => (
+            shared.fanout.add(format!("{who} as {}", actor.operator)),
+            d.head().seq,
+        ),
+        Err(e) => {
+            let _ = frame::write(&mut stream, &Reply::Error(e));
+            return;
+        }
+    };
+    if frame::write(&mut stream, &Reply::Subscribed { head }).is_err() {
+        return;
+    }
+    let mut next = from.unwrap_or(head + 1).max(1);
+    while next <= head {
+        let page = match records(shared, next, RECORDS_PAGE as usize, head) {
+            Ok(p) => p,
+            Err(e) => {
+                let _ = frame::write(&mut stream, &Reply::Error(e));
+                return;
+            }
+        };
+        if page.is_empty() {
+            break;
+        }
+        next += page.len() as u64;
+        for bytes in page {
+            if frame::write(&mut stream, &Reply::Record(bytes)).is_err() {
+                return;
+            }
+        }
+    }
+    loop {
+        let bytes = match queue.recv_timeout(PING_EVERY) {
+            Ok(b) => b,
+            Err(RecvTimeoutError::Timeout) => match frame::encode(&Reply::Ping) {
+                Ok(p) => std::sync::Arc::new(p),
+                Err(_) => return,
+            },
+            // The fanout cut this subscriber off (logged there).
+            Err(RecvTimeoutError::Disconnected) => return,
+        };
+        if let Err(e) = stream.write_all(&bytes) {
+            shared
+                .log
+                .info(&format!("subscriber {who} went away ({e})"));
+            return;
+        }
+    }
+}

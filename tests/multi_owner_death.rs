@@ -1,0 +1,105 @@
+//! The owner is killed with SIGKILL: the next command brings a new one up,
+//! nothing acknowledged is lost, a live subscriber says so and catches up, and a
+//! retried submission is applied once.
+
+mod multi_support;
+
+use dutydesk::domain::Command;
+use dutydesk::{DeskApi, Live};
+use multi_support::*;
+
+#[test]
+fn service_resumes_after_the_owner_is_killed_and_nothing_acknowledged_is_lost() {
+    let site = Site::new();
+    let mut a = site.client("陈静");
+    let live = a.subscribe_live().unwrap();
+    let mut acknowledged = Vec::new();
+    for i in 0..10 {
+        let c = a.submit(call("2-0101", &format!("确认{i}")), None).unwrap();
+        acknowledged.extend(c.records.iter().map(|r| r.hash));
+    }
+    let first = site.owner_pid().expect("an owner");
+    unsafe { libc::kill(first, libc::SIGKILL) };
+    wait_until("the owner to die", || !is_alive(first));
+
+    // The next CLI command starts a new owner on the same store.
+    let id = site.ok(&[
+        "call",
+        "--unit",
+        "2-0102",
+        "--kind",
+        "help",
+        "--summary",
+        "重启后",
+    ]);
+    let second = site.owner_pid().expect("a new owner");
+    assert_ne!(first, second);
+    assert!(site.log().contains("stale socket"), "{}", site.log());
+
+    // The live subscriber noticed, came back, and got the new record.
+    let mut disconnected = false;
+    let mut reconnected = false;
+    let deadline = std::time::Instant::now() + PATIENCE;
+    loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        match live.recv_timeout(left).expect("live events") {
+            Live::Disconnected(_) => disconnected = true,
+            Live::Reconnected => reconnected = true,
+            Live::Record(r) if r.to_json().to_string().contains("重启后") => break,
+            Live::Record(_) => {}
+        }
+    }
+    assert!(disconnected && reconnected);
+
+    // The old client's next call reconnects by itself; every acknowledged record is there.
+    let all = a.records(1, usize::MAX).unwrap();
+    for h in &acknowledged {
+        assert!(
+            all.iter().any(|r| &r.hash == h),
+            "an acknowledged record was lost"
+        );
+    }
+    a.submit(
+        Command::Note {
+            id: id.trim().into(),
+            text: "客户端重连".into(),
+        },
+        None,
+    )
+    .unwrap();
+    let out = site.dir().join("all.jsonl");
+    site.ok(&[
+        "export",
+        "--format",
+        "jsonl",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let verified = site.ok(&["verify", out.to_str().unwrap()]);
+    assert!(verified.starts_with("ok:"), "{verified}");
+}
+
+#[test]
+fn a_retried_submission_is_applied_once() {
+    let site = Site::new();
+    let mut a = site.client("王军");
+    let first = a
+        .submit(call("1-0101", "重试"), Some("key-1".into()))
+        .unwrap();
+    // The reply was lost and the client retries, even through another owner.
+    let pid = site.owner_pid().unwrap();
+    unsafe { libc::kill(pid, libc::SIGKILL) };
+    wait_until("the owner to die", || !is_alive(pid));
+    let again = a
+        .submit(call("1-0101", "重试"), Some("key-1".into()))
+        .unwrap();
+    assert_eq!(
+        first.records.iter().map(|r| r.hash).collect::<Vec<_>>(),
+        again.records.iter().map(|r| r.hash).collect::<Vec<_>>()
+    );
+    assert!(again
+        .warnings
+        .iter()
+        .any(|w| w.contains("already recorded")));
+    assert_eq!(a.snapshot().unwrap().state.tickets.len(), 1);
+}
