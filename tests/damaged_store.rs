@@ -20,11 +20,27 @@ fn copy_dir(from: &Path, to: &Path) {
     for e in std::fs::read_dir(from).unwrap() {
         let e = e.unwrap();
         let t = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
+        let kind = e.file_type().unwrap();
+        if kind.is_dir() {
             copy_dir(&e.path(), &t);
-        } else {
+        } else if kind.is_file() && e.file_name() != "owner.lock" {
+            // The owner's socket and lock belong to the running owner, not the data.
             std::fs::copy(e.path(), t).unwrap();
         }
+    }
+}
+
+/// Stops the owner process that the commands started, so the files are at rest
+/// (damage under a live owner is a different story: it keeps its state in memory).
+fn stop_owner(data: &Path) {
+    let Some(pid) = dutydesk::server::owner::owner_pid(data) else {
+        return;
+    };
+    let pid = pid as i32;
+    unsafe { libc::kill(pid, libc::SIGKILL) };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while unsafe { libc::kill(pid, 0) } == 0 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
     }
 }
 
@@ -57,6 +73,7 @@ fn good_store() -> tempfile::TempDir {
         );
         assert!(out.status.success());
     }
+    stop_owner(dir.path());
     dir
 }
 
@@ -180,6 +197,7 @@ fn a_record_altered_on_disk_is_reported_by_number_and_recover_keeps_the_records_
         );
         assert!(out.status.success());
     }
+    stop_owner(dir.path());
     // Change the record's text wherever sled keeps a copy of it, as a curious edit would.
     let mut hits = 0;
     for file in store_files(dir.path()) {
@@ -248,4 +266,106 @@ fn a_record_altered_on_disk_is_reported_by_number_and_recover_keeps_the_records_
     assert!(tickets.status.success());
     let v: serde_json::Value = serde_json::from_slice(&tickets.stdout).unwrap();
     assert_eq!(v.as_array().unwrap().len(), 1, "the first call survives");
+}
+
+#[test]
+fn records_sled_dropped_are_noticed_and_recover_takes_them_back_from_the_handover_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let op = |name: &str, args: &[&str]| {
+        let mut all = vec!["--operator", name];
+        all.extend_from_slice(args);
+        let out = dutydesk(d, &all);
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    op(
+        "王军",
+        &[
+            "call",
+            "--unit",
+            "1-0101",
+            "--kind",
+            "repair",
+            "--summary",
+            "first leak",
+        ],
+    );
+    op(
+        "王军",
+        &[
+            "call",
+            "--unit",
+            "1-0201",
+            "--kind",
+            "repair",
+            "--summary",
+            "MARK-in-the-export",
+        ],
+    );
+    op(
+        "王军",
+        &[
+            "call",
+            "--unit",
+            "1-0301",
+            "--kind",
+            "repair",
+            "--summary",
+            "third leak",
+        ],
+    );
+    op("王军", &["shift", "handover", "--to", "李娜"]);
+    op("李娜", &["shift", "accept"]);
+    op(
+        "李娜",
+        &[
+            "call",
+            "--unit",
+            "1-0401",
+            "--kind",
+            "help",
+            "--summary",
+            "after the handover",
+        ],
+    );
+    let before = dutydesk(d, &["log", "--json"]).stdout;
+    stop_owner(d);
+    for file in store_files(d) {
+        let mut bytes = std::fs::read(&file).unwrap();
+        if let Some(i) = bytes.windows(18).position(|w| w == b"MARK-in-the-export") {
+            bytes[i] = b'W';
+            std::fs::write(&file, bytes).unwrap();
+        }
+    }
+    let untouched = tempfile::tempdir().unwrap();
+    copy_dir(d, untouched.path());
+    // Opening lets sled drop what it cannot read; the desk notices and refuses.
+    let out = dutydesk(d, &["tickets"]);
+    assert_no_crash(&out, "dropped records");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("damaged") && err.contains("recover"), "{err}");
+    // The export written at the handover holds a verified copy of shift 1.
+    let new = untouched.path().join("recovered");
+    let rec = dutydesk(
+        untouched.path(),
+        &["recover", "--out", new.to_str().unwrap()],
+    );
+    assert!(
+        rec.status.success(),
+        "{}",
+        String::from_utf8_lossy(&rec.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&rec.stdout).contains("recovered all"),
+        "{}",
+        String::from_utf8_lossy(&rec.stdout)
+    );
+    let after = dutydesk(&new, &["log", "--json"]).stdout;
+    stop_owner(&new);
+    assert_eq!(after, before, "every record back, with its hashes");
 }

@@ -13,12 +13,20 @@ use std::path::{Path, PathBuf};
 use crate::error::DeskError;
 pub use record::{Body, Hash, Record, GENESIS};
 
+/// The marker file of the last acknowledged record, inside the store's directory.
+pub const ACKNOWLEDGED: &str = "acknowledged";
+
 pub struct Store {
     db: sled::Db,
     /// sled's data file, opened again only to fsync it: sled 0.34.7's `flush` ends
     /// in `sync_file_range` on Linux, which neither flushes the drive's write cache
     /// nor the file's metadata, so it is not durable across a power cut.
     data_file: std::fs::File,
+    /// The last acknowledged record (seq, hash), rewritten after every durable
+    /// append. sled treats a damaged tail as a torn write and silently drops it
+    /// on open; this marker is how the desk notices acknowledged records went
+    /// missing and refuses to go on as if nothing happened.
+    acknowledged: std::fs::File,
     log: sled::Tree,
     path: PathBuf,
     head_seq: u64,
@@ -55,9 +63,18 @@ impl Store {
         let data_path = dir.join("db");
         let data_file = std::fs::File::open(&data_path)
             .map_err(|e| DeskError::storage(&format!("open {}", data_path.display()), e))?;
+        let marker = dir.join(ACKNOWLEDGED);
+        let previous = std::fs::read(&marker).ok();
+        let acknowledged = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&marker)
+            .map_err(|e| DeskError::storage(&format!("open {}", marker.display()), e))?;
         let mut store = Store {
             db,
             data_file,
+            acknowledged,
             log,
             path: dir.to_path_buf(),
             head_seq: 0,
@@ -72,7 +89,44 @@ impl Store {
             store.head_hash = rec.hash;
             store.head_at_us = rec.body.at_us;
         }
+        if let Some(bytes) = previous.filter(|b| b.len() == 40) {
+            store.check_acknowledged(&bytes)?;
+        }
         Ok(store)
+    }
+
+    /// Refuses a store that no longer holds the last record it acknowledged.
+    fn check_acknowledged(&self, bytes: &[u8]) -> Result<(), DeskError> {
+        let mut seq_bytes = [0u8; 8];
+        seq_bytes.copy_from_slice(&bytes[..8]);
+        let seq = u64::from_be_bytes(seq_bytes);
+        let holds = seq == 0
+            || self
+                .get(seq)
+                .ok()
+                .flatten()
+                .is_some_and(|r| r.hash[..] == bytes[8..40]);
+        if holds {
+            return Ok(());
+        }
+        Err(DeskError::Damaged(format!(
+            "the store at {} is damaged: it acknowledged record {seq}, but now holds only up to record {} \
+             (its files were damaged and sled dropped what it could not read). Nothing will be written to it. \
+             Run `dutydesk recover --out NEWDIR`: it keeps every record that still verifies and takes the \
+             rest from the exports written at each handover",
+            self.path.display(),
+            self.head_seq
+        )))
+    }
+
+    /// Rewrites the marker after a durable append. Not fsynced: after a power
+    /// cut it can only be behind the log, never ahead, so it never raises a false alarm.
+    fn mark_acknowledged(&self) {
+        use std::os::unix::fs::FileExt;
+        let mut bytes = [0u8; 40];
+        bytes[..8].copy_from_slice(&self.head_seq.to_be_bytes());
+        bytes[8..].copy_from_slice(&self.head_hash);
+        let _ = self.acknowledged.write_all_at(&bytes, 0);
     }
 
     pub fn path(&self) -> &Path {
@@ -127,6 +181,9 @@ impl Store {
             self.head_hash = last.hash;
             self.head_at_us = last.body.at_us;
         }
+        if !self.deferred {
+            self.mark_acknowledged();
+        }
         Ok(out)
     }
 
@@ -172,7 +229,9 @@ impl Store {
 
     /// Flushes everything appended so far to disk.
     pub fn sync(&mut self) -> Result<(), DeskError> {
-        self.make_durable()
+        self.make_durable()?;
+        self.mark_acknowledged();
+        Ok(())
     }
 
     /// sled's flush writes its buffers; the fsync of its data file (see

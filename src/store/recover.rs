@@ -1,6 +1,8 @@
 //! `dutydesk recover --out NEWDIR`: copies every record that still verifies out of
 //! a damaged store into a new one, and says what was lost.
 //!
+//! Records come from two places: the store's own files, and the JSON-lines
+//! exports written at every handover (a verified copy of each shift).
 //! The damaged store is never written to, nor even opened with sled (whose
 //! start-up recovery writes): its files are only read. The new store keeps the good records' stored bytes as they
 //! were, so their hashes, and any printed or exported chain head, stay valid.
@@ -63,7 +65,7 @@ pub fn recover(from: &Path, out: &Path) -> Result<Recovery, DeskError> {
     }
     std::fs::create_dir_all(out)
         .map_err(|e| DeskError::storage(&format!("create {}", out.display()), e))?;
-    let result = salvage(&src_store, out);
+    let result = salvage(&src_store, &from.join("exports"), out);
     // The site's own files come along unchanged.
     for name in ["site.toml", "operators.toml"] {
         if from.join(name).is_file() {
@@ -117,7 +119,40 @@ fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-fn salvage(src_store: &Path, out: &Path) -> Result<Recovery, DeskError> {
+/// Adds the records of the JSON-lines exports (written at every handover): each
+/// is sealed again from its fields, and kept only if that gives its recorded hash,
+/// so an export is as good a copy as the store's own bytes.
+fn from_exports(dir: &Path, found: &mut BTreeMap<u64, Vec<Vec<u8>>>) {
+    let mut files = Vec::new();
+    files_under(dir, &mut files);
+    for f in files
+        .iter()
+        .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
+    {
+        let Ok(text) = std::fs::read_to_string(f) else {
+            continue;
+        };
+        for line in text.lines() {
+            let Ok(value) = serde_json::from_str::<serde_json::Value>(line) else {
+                continue;
+            };
+            let Ok(rec) = Record::from_json(&value) else {
+                continue;
+            };
+            let Ok((sealed, bytes)) = Record::seal(rec.body, rec.prev_hash) else {
+                continue;
+            };
+            if sealed.hash == rec.hash {
+                let copies = found.entry(sealed.body.seq).or_default();
+                if !copies.contains(&bytes) {
+                    copies.push(bytes);
+                }
+            }
+        }
+    }
+}
+
+fn salvage(src_store: &Path, exports: &Path, out: &Path) -> Result<Recovery, DeskError> {
     let mut files = Vec::new();
     files_under(src_store, &mut files);
     let mut found: BTreeMap<u64, Vec<Vec<u8>>> = BTreeMap::new();
@@ -127,6 +162,7 @@ fn salvage(src_store: &Path, out: &Path) -> Result<Recovery, DeskError> {
             carve(&bytes, &mut found);
         }
     }
+    from_exports(exports, &mut found);
     let mut good: Vec<(u64, Vec<u8>)> = Vec::new();
     let mut prev: Hash = crate::store::GENESIS;
     let mut broken_at = None;
