@@ -12,7 +12,6 @@ use std::time::Duration;
 use crate::domain::identity::user_name_of;
 use crate::domain::Actor;
 use crate::error::DeskError;
-use crate::seam::Snapshot;
 use crate::server::frame::{self, FrameError, MAX_REQUEST, VERSION};
 use crate::server::operators;
 use crate::server::owner::Shared;
@@ -119,10 +118,24 @@ pub fn run(shared: Arc<Shared>, mut stream: UnixStream) {
                     Err(e) => Reply::Error(e),
                 }
             }
-            Request::Snapshot => match snapshot(&shared) {
-                Ok(s) => Reply::Snapshot(Box::new(s)),
-                Err(e) => Reply::Error(e),
-            },
+            Request::Snapshot => {
+                // Encoded straight from the desk's own state: no copy of a year of
+                // history is made just to send it.
+                let bytes = match encode_snapshot(&shared) {
+                    Ok(b) => b,
+                    Err(e) => match frame::encode(&Reply::Error(e)) {
+                        Ok(b) => b,
+                        Err(_) => return,
+                    },
+                };
+                if let Err(e) = stream.write_all(&bytes) {
+                    shared
+                        .log
+                        .warn(&format!("dropping client {who}: cannot reply: {e}"));
+                    return;
+                }
+                continue;
+            }
             Request::Records { from, limit } => {
                 match records(&shared, from, limit.min(RECORDS_PAGE) as usize, u64::MAX) {
                     Ok(r) => Reply::Records(r),
@@ -150,15 +163,67 @@ fn to_bytes(records: &[crate::store::Record]) -> Result<Vec<Vec<u8>>, DeskError>
     records.iter().map(|r| r.to_bytes()).collect()
 }
 
-fn snapshot(shared: &Shared) -> Result<Snapshot, DeskError> {
+/// A `Reply::Snapshot` frame, encoded from borrowed parts under the desk's lock.
+fn encode_snapshot(shared: &Shared) -> Result<Vec<u8>, DeskError> {
     let d = shared.lock_desk()?;
-    Ok(Snapshot {
-        state: d.state().clone(),
-        site: d.site().clone(),
-        plans: d.plans().clone(),
+    let reply = SnapshotReply::Snapshot(SnapshotRef {
+        state: d.state(),
+        site: d.site(),
+        plans: d.plans(),
         head_hash: d.head().hash,
         store_bytes: d.store().size_on_disk(),
-    })
+    });
+    frame::encode(&reply)
+        .map_err(|e| DeskError::Internal(format!("cannot encode the snapshot: {e}")))
+}
+
+/// Serialises exactly as `Reply::Snapshot(Box<Snapshot>)` does (same variant
+/// index, same fields in the same order), from references. A test holds them equal.
+#[derive(serde::Serialize)]
+enum SnapshotReply<'a> {
+    _Welcome,
+    _Committed,
+    Snapshot(SnapshotRef<'a>),
+}
+
+#[derive(serde::Serialize)]
+struct SnapshotRef<'a> {
+    state: &'a crate::state::State,
+    site: &'a crate::config::site::Site,
+    plans: &'a crate::emergency::Plans,
+    head_hash: [u8; 32],
+    store_bytes: u64,
+}
+
+#[cfg(test)]
+mod snapshot_tests {
+    use super::*;
+    use crate::seam::Snapshot;
+
+    #[test]
+    fn the_borrowed_snapshot_encodes_exactly_like_the_reply() {
+        let state = crate::state::State::new();
+        let site = crate::config::site::Site::builtin().unwrap();
+        let plans = crate::emergency::Plans::builtin().unwrap();
+        let owned = Reply::Snapshot(Box::new(Snapshot {
+            state: state.clone(),
+            site: site.clone(),
+            plans: plans.clone(),
+            head_hash: [7; 32],
+            store_bytes: 42,
+        }));
+        let borrowed = SnapshotReply::Snapshot(SnapshotRef {
+            state: &state,
+            site: &site,
+            plans: &plans,
+            head_hash: [7; 32],
+            store_bytes: 42,
+        });
+        assert_eq!(
+            frame::encode(&owned).unwrap(),
+            frame::encode(&borrowed).unwrap()
+        );
+    }
 }
 
 fn records(shared: &Shared, from: u64, limit: usize, upto: u64) -> Result<Vec<Vec<u8>>, DeskError> {

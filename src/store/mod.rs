@@ -54,7 +54,7 @@ impl Store {
             .map_err(|e| DeskError::storage(&format!("create {}", dir.display()), e))?;
         let db = sled::Config::new()
             .path(dir)
-            .cache_capacity(64 << 20)
+            .cache_capacity(16 << 20)
             .mode(sled::Mode::LowSpace)
             .flush_every_ms(Some(200))
             .open()
