@@ -195,37 +195,6 @@ struct SnapshotRef<'a> {
     store_bytes: u64,
 }
 
-#[cfg(test)]
-mod snapshot_tests {
-    use super::*;
-    use crate::seam::Snapshot;
-
-    #[test]
-    fn the_borrowed_snapshot_encodes_exactly_like_the_reply() {
-        let state = crate::state::State::new();
-        let site = crate::config::site::Site::builtin().unwrap();
-        let plans = crate::emergency::Plans::builtin().unwrap();
-        let owned = Reply::Snapshot(Box::new(Snapshot {
-            state: state.clone(),
-            site: site.clone(),
-            plans: plans.clone(),
-            head_hash: [7; 32],
-            store_bytes: 42,
-        }));
-        let borrowed = SnapshotReply::Snapshot(SnapshotRef {
-            state: &state,
-            site: &site,
-            plans: &plans,
-            head_hash: [7; 32],
-            store_bytes: 42,
-        });
-        assert_eq!(
-            frame::encode(&owned).unwrap(),
-            frame::encode(&borrowed).unwrap()
-        );
-    }
-}
-
 fn records(shared: &Shared, from: u64, limit: usize, upto: u64) -> Result<Vec<Vec<u8>>, DeskError> {
     let d = shared.lock_desk()?;
     let recs = d.records(from, limit)?;
@@ -288,5 +257,36 @@ fn push(shared: &Shared, mut stream: UnixStream, who: &str, actor: &Actor, from:
                 .info(&format!("subscriber {who} went away ({e})"));
             return;
         }
+    }
+}
+
+#[cfg(test)]
+mod snapshot_tests {
+    use super::*;
+    use crate::seam::Snapshot;
+
+    #[test]
+    fn the_borrowed_snapshot_encodes_exactly_like_the_reply() {
+        let state = crate::state::State::new();
+        let site = crate::config::site::Site::builtin().unwrap();
+        let plans = crate::emergency::Plans::builtin().unwrap();
+        let owned = Reply::Snapshot(Box::new(Snapshot {
+            state: state.clone(),
+            site: site.clone(),
+            plans: plans.clone(),
+            head_hash: [7; 32],
+            store_bytes: 42,
+        }));
+        let borrowed = SnapshotReply::Snapshot(SnapshotRef {
+            state: &state,
+            site: &site,
+            plans: &plans,
+            head_hash: [7; 32],
+            store_bytes: 42,
+        });
+        assert_eq!(
+            frame::encode(&owned).unwrap(),
+            frame::encode(&borrowed).unwrap()
+        );
     }
 }
