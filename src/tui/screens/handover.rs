@@ -45,7 +45,12 @@ pub struct HandoverScreen {
 impl HandoverScreen {
     /// Opens the screen with the current shift's report as it stands now.
     pub fn open(app: &mut App) -> HandoverScreen {
-        let preview = preview(app).unwrap_or_else(|e| vec![format!("! {}", app.failure(&e))]);
+        let preview = if app.state.shifts.current().is_none() {
+            vec![tr(s::NO_SHIFT, app.lang).to_string()]
+        } else {
+            preview(app, shift::Selection::Current)
+                .unwrap_or_else(|e| vec![format!("! {}", app.failure(&e))])
+        };
         HandoverScreen {
             incoming: Input::default(),
             note: Input::default(),
@@ -117,6 +122,11 @@ impl HandoverScreen {
         match bundle::at_handover(app.api_mut(), from, &dir, now) {
             Ok(paths) => {
                 app.info(tr(s::HANDED_OVER, app.lang));
+                // The preview becomes the report as written, handover included.
+                if let Ok(p) = preview(app, shift::Selection::Id(from)) {
+                    self.preview = p;
+                    self.scroll = 0;
+                }
                 self.written = Some(paths);
             }
             Err(e) => {
@@ -139,9 +149,9 @@ fn concerns_open(app: &App) -> bool {
 }
 
 /// The handover report of the open shift, as the .md file will have it.
-fn preview(app: &mut App) -> Result<Vec<String>, DeskError> {
+fn preview(app: &mut App, which: shift::Selection) -> Result<Vec<String>, DeskError> {
     let now = app.now_us();
-    let slice = shift::load(app.api_mut(), shift::Selection::Current, now)?;
+    let slice = shift::load(app.api_mut(), which, now)?;
     let md = report::render(&slice, &app.site.targets, &chrono::Local);
     Ok(md.lines().map(str::to_string).collect())
 }
