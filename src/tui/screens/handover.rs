@@ -40,6 +40,8 @@ pub struct HandoverScreen {
     error: Option<String>,
     /// The files written, once handed over.
     written: Option<Vec<PathBuf>>,
+    /// The shift being handed over and its operator, as it was when opened.
+    shift: Option<(u64, String)>,
 }
 
 impl HandoverScreen {
@@ -61,6 +63,11 @@ impl HandoverScreen {
             scroll: 0,
             error: None,
             written: None,
+            shift: app
+                .state
+                .shifts
+                .current()
+                .map(|sh| (sh.id, sh.operator.clone())),
         }
     }
 
@@ -218,11 +225,10 @@ impl Screen for HandoverScreen {
         let [form, preview] =
             Layout::vertical([Constraint::Length(form_h + 1), Constraint::Min(3)]).areas(area);
         let mut lines = Vec::new();
-        let shift = app
-            .state
-            .shifts
-            .current()
-            .map(|sh| format!("{} {} · {}", tr(s::SHIFT, l), sh.id, sh.operator))
+        let shift = self
+            .shift
+            .as_ref()
+            .map(|(id, who)| format!("{} {id} · {who}", tr(s::SHIFT, l)))
             .unwrap_or_else(|| tr(s::NO_SHIFT, l).to_string());
         lines.push(Line::styled(
             format!(" {} · {shift}", tr(s::HANDOVER, l)),
