@@ -32,7 +32,7 @@ fn intake_filter_dispatch_and_quit_in_english() {
     demo_store(&tmp.path().join("d"));
     let mut p = start(tmp.path(), "en", 100, 30);
     p.wait_for("Riverside Gardens");
-    p.wait_for("Operator Tester");
+    p.wait_for("you Tester");
 
     // Intake: unit, then Tab to the summary, Ctrl-S saves.
     p.send("n");

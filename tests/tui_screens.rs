@@ -136,7 +136,7 @@ fn queue_in_english_lists_tickets_most_urgent_first_with_the_header() {
     let app = fx.app(Lang::En);
     let s = screen(&app);
     assert!(s.contains("Riverside Gardens"), "{s}");
-    assert!(s.contains("Shift 1 · Operator 王伟"), "{s}");
+    assert!(s.contains("Shift 1 · on duty 王伟"), "{s}");
     assert!(
         s.contains("open 3 · to dispatch 3 · to call back 0 · overdue 0"),
         "{s}"
@@ -164,7 +164,7 @@ fn queue_in_chinese_aligns_columns_by_display_width() {
     let r = rows(&t);
     let s = r.join("\n");
     assert!(s.contains("滨江花园"), "{s}");
-    assert!(s.contains("班次 1 · 值班员 王伟"), "{s}");
+    assert!(s.contains("班次 1 · 值班 王伟"), "{s}");
     assert!(s.contains("未结 3 · 待派工 3"), "{s}");
     assert!(
         s.contains("报修") && s.contains("投诉") && s.contains("待派工"),

@@ -7,7 +7,8 @@ use crate::tui::keymap::Act;
 // Header.
 pub const SHIFT: B = B::new("Shift", "班次");
 pub const NO_SHIFT: B = B::new("no shift open", "未开班");
-pub const OPERATOR: B = B::new("Operator", "值班员");
+pub const OPERATOR: B = B::new("on duty", "值班");
+pub const YOU: B = B::new("you", "本机");
 pub const OPEN: B = B::new("open", "未结");
 pub const TO_DISPATCH: B = B::new("to dispatch", "待派工");
 pub const TO_CALL_BACK: B = B::new("to call back", "待回访");

@@ -29,13 +29,22 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
         .format("%H:%M:%S")
         .to_string();
     let shift = match app.state.shifts.current() {
-        Some(sh) => format!(
-            "{} {} · {} {}",
-            tr(s::SHIFT, l),
-            sh.id,
-            tr(s::OPERATOR, l),
-            app.operator
-        ),
+        // Who answers for the desk (until a handover is signed, the outgoing
+        // operator), and who sits at this screen when that is someone else.
+        Some(sh) => {
+            let on_duty = app.state.shifts.responsible().unwrap_or(&sh.operator);
+            let me = if on_duty == app.operator {
+                String::new()
+            } else {
+                format!(" · {} {}", tr(s::YOU, l), app.operator)
+            };
+            format!(
+                "{} {} · {} {on_duty}{me}",
+                tr(s::SHIFT, l),
+                sh.id,
+                tr(s::OPERATOR, l),
+            )
+        }
         None => format!(
             "{} · {} {}",
             tr(s::NO_SHIFT, l),
