@@ -214,13 +214,22 @@ struct Cols {
 
 fn cols(width: u16, lang: Lang) -> (Cols, usize) {
     let wide = width >= 110;
+    // English states and departments ("in progress", "Engineering") need 11
+    // columns to be read whole; from 96 columns they get them before the summary grows.
+    let roomy = lang == Lang::En && width >= 96;
     let c = Cols {
         id: 5,
         age: 6,
         kind: if lang == Lang::Zh { 4 } else { 9 },
         unit: 9,
-        state: if wide { 11 } else { 8 },
-        dept: if wide { 16 } else { 8 },
+        state: if wide || roomy { 11 } else { 8 },
+        dept: if wide {
+            16
+        } else if roomy {
+            11
+        } else {
+            8
+        },
         due: 7,
     };
     // marker(2) + P(2) + separators.
