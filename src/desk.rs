@@ -184,6 +184,7 @@ impl Desk {
         request: Option<String>,
     ) -> Result<Committed, DeskError> {
         self.refresh_config()?;
+        check_files(cmd)?;
         if let Some(key) = &request {
             if let Some((from, to)) = self.state.request(key) {
                 let mut records = Vec::new();
@@ -318,4 +319,24 @@ fn config_fingerprint(dir: &DataDir) -> Vec<(PathBuf, Option<std::time::SystemTi
             (p, modified, len)
         })
         .collect()
+}
+
+/// A record that a report or an export was written is evidence (it clears the
+/// handover's "no incident report" concern), so the file must really be there.
+fn check_files(cmd: &Command) -> Result<(), DeskError> {
+    let paths: Vec<&String> = match cmd {
+        Command::EmergencyReported { path, .. } => vec![path],
+        Command::ExportRecorded { paths, .. } => paths.iter().collect(),
+        _ => return Ok(()),
+    };
+    for p in paths {
+        let path = std::path::Path::new(p);
+        if !path.is_absolute() || !path.is_file() {
+            return Err(DeskError::invalid(
+                "path",
+                format!("{p} is not a written file (give its full path)"),
+            ));
+        }
+    }
+    Ok(())
 }

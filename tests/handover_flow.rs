@@ -252,11 +252,22 @@ fn a_written_report_clears_the_concern() {
     }
     b.run("王军", Command::EmergencyClose { run: "EM1".into() })
         .unwrap();
-    b.run(
+    // Claiming a report that was never written is refused.
+    let missing = b.run(
         "王军",
         Command::EmergencyReported {
             run: "EM1".into(),
             path: "reports/EM1.md".into(),
+        },
+    );
+    assert!(missing.is_err(), "{missing:?}");
+    let report = b._dir.path().join("EM1.md");
+    std::fs::write(&report, "# report").unwrap();
+    b.run(
+        "王军",
+        Command::EmergencyReported {
+            run: "EM1".into(),
+            path: report.display().to_string(),
         },
     )
     .unwrap();

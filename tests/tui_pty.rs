@@ -288,11 +288,14 @@ fn live_on_two_dashboards_through_a_killed_owner() {
     a.wait_for("Window latch");
     b.wait_for("Window latch");
 
-    // The owner dies: both say so, come back by themselves, and catch up.
+    // The owner dies: both come back by themselves, say that the link was lost
+    // and restored, and catch up. (The DISCONNECTED banner itself is tested on
+    // the TestBackend: a real outage can be shorter than one redraw.)
     let pid = dutydesk::server::owner::owner_pid(&data).expect("an owner");
     unsafe { libc::kill(pid as i32, libc::SIGKILL) };
-    a.wait_for("DISCONNECTED from the desk");
-    b.wait_for("与值班台的连接已断开");
+    // The outage may be shorter than a redraw; the notice that it happened stays.
+    a.wait_for("Connection to the desk restored");
+    b.wait_for("与值班台的连接已恢复");
     a.wait_gone("DISCONNECTED");
     b.wait_gone("与值班台的连接已断开");
     new("After restart");

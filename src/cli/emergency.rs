@@ -569,7 +569,11 @@ fn write_report(
         w.write_all(text.as_bytes())
             .map_err(|e| DeskError::storage("write the report", e))
     })?;
-    let shown = path.display().to_string();
+    // The owner checks the file is there, and may run in another directory.
+    let shown = std::fs::canonicalize(&path)
+        .unwrap_or(path.clone())
+        .display()
+        .to_string();
     let c = api.submit(
         Command::EmergencyReported {
             run: r.id.clone(),

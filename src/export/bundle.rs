@@ -69,7 +69,16 @@ pub fn at_handover(
     api.submit(
         Command::ExportRecorded {
             shift,
-            paths: paths.iter().map(|p| p.display().to_string()).collect(),
+            // Full paths: the owner checks they exist and may run elsewhere.
+            paths: paths
+                .iter()
+                .map(|p| {
+                    std::fs::canonicalize(p)
+                        .unwrap_or_else(|_| p.clone())
+                        .display()
+                        .to_string()
+                })
+                .collect(),
         },
         None,
     )?;

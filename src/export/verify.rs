@@ -43,6 +43,22 @@ pub fn verify_file(path: &Path) -> Result<Verified, DeskError> {
                 &format!("record {seq} does not verify: its contents do not match its hash"),
             ));
         }
+        // Nothing may ride along outside the hash: the line must be exactly the
+        // record's own JSON form (an added field is as much a tampering as a changed one).
+        if rec.to_json() != value {
+            return Err(bad(
+                path,
+                lineno,
+                &format!("record {seq} does not verify: it carries fields that are not part of the record"),
+            ));
+        }
+        if seq == 1 && rec.prev_hash != crate::store::GENESIS {
+            return Err(bad(
+                path,
+                lineno,
+                "record 1 does not verify: the first record of a log links to nothing (all-zero prev_hash)",
+            ));
+        }
         if let (Some(p), Some(v)) = (prev, out.as_ref()) {
             if seq != v.last_seq + 1 {
                 return Err(bad(

@@ -74,7 +74,13 @@ fn decide_area(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, 
 
 /// Trims free text and refuses it empty.
 pub(crate) fn required_text(field: &str, text: &str) -> Result<String, DeskError> {
-    let t = text.trim();
+    // Control characters (escape sequences, stray newlines) would reach every
+    // operator's terminal and break tables; they become spaces.
+    let cleaned: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let t = cleaned.trim();
     if t.is_empty() {
         Err(DeskError::invalid(field, "must not be empty"))
     } else if t.chars().count() > 2000 {

@@ -98,6 +98,16 @@ pub fn decide(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, D
                 ));
             };
             let name = required_text("signed_by", signed_by)?;
+            // Typing a name is for a single shared console (the issue allows it):
+            // the session is still the outgoing operator's. Where the site maps Unix
+            // accounts to people (operators.toml), identity comes from the kernel,
+            // so only the addressee's own account may sign.
+            if ctx.actor.role.is_some() && *me != cur.operator {
+                return Err(DeskError::Forbidden(format!(
+                    "operators.toml is in force: {} must sign from their own account (`shift accept`)",
+                    cur.operator
+                )));
+            }
             if name != cur.operator {
                 return Err(DeskError::Refused(format!(
                     "the handover is addressed to {}; type that name exactly to sign it (you typed {name})",

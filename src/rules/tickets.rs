@@ -77,6 +77,12 @@ pub fn decide(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, D
             if t.state != TicketState::Done {
                 return Err(refused(t, "callback"));
             }
+            if t.callback == Some(true) {
+                return Err(DeskError::Refused(format!(
+                    "{} has its satisfied callback already; close it (`close {}`)",
+                    t.id, t.id
+                )));
+            }
             Ok(Decision::of(vec![Event::CallbackRecorded {
                 id: t.id.clone(),
                 satisfied: *satisfied,
@@ -219,6 +225,22 @@ pub fn normalize_phone(p: &str) -> Result<String, DeskError> {
 }
 
 pub(crate) fn find<'a>(state: &'a State, id: &str) -> Result<&'a Ticket, DeskError> {
+    // The letter says what the ticket is; a mis-heard "C12" must not act on R012.
+    if let Some(t) = state.ticket(id) {
+        let typed = id.trim().chars().next().filter(char::is_ascii_alphabetic);
+        return match typed {
+            Some(c) if !c.eq_ignore_ascii_case(&t.kind.letter()) => {
+                Err(DeskError::NotFound(format!(
+                    "no ticket '{}': {} is a {} (did you mean {}?)",
+                    id.trim(),
+                    t.id,
+                    t.kind,
+                    t.id
+                )))
+            }
+            _ => Ok(t),
+        };
+    }
     state.ticket(id).ok_or_else(|| {
         if id.trim().is_empty() {
             DeskError::invalid("id", "a ticket id is needed, like R012")
@@ -540,5 +562,71 @@ mod tests {
         assert!(super::normalize_phone("12").is_err());
         assert!(super::normalize_phone("1+2345").is_err());
         assert!(super::normalize_phone("abc").is_err());
+    }
+
+    #[test]
+    fn a_second_satisfied_callback_is_refused_so_statistics_count_each_once() {
+        let mut b = Bench::new();
+        let id = b.call(Kind::Repair);
+        b.bring_to(&id, TicketState::Done);
+        b.ok(Command::Callback {
+            id: id.clone(),
+            satisfied: true,
+            note: None,
+        });
+        let again = b.submit(Command::Callback {
+            id: id.clone(),
+            satisfied: true,
+            note: None,
+        });
+        assert!(
+            matches!(&again, Err(DeskError::Refused(m)) if m.contains("already")),
+            "{again:?}"
+        );
+        assert_eq!(b.ticket(&id).callbacks_satisfied, 1);
+    }
+
+    #[test]
+    fn a_wrong_letter_in_an_id_never_acts_on_another_kind_of_ticket() {
+        let mut b = Bench::new();
+        let id = b.call(Kind::Repair);
+        let wrong = b.submit(Command::Start { id: "C1".into() });
+        assert!(
+            matches!(&wrong, Err(DeskError::NotFound(m)) if m.contains("did you mean R001")),
+            "{wrong:?}"
+        );
+        b.ok(Command::Dispatch {
+            id: "1".into(),
+            to: Department::Engineering,
+            note: None,
+        });
+        assert_eq!(
+            b.ticket(&id).state,
+            TicketState::Dispatched,
+            "the number alone still works"
+        );
+    }
+
+    #[test]
+    fn control_characters_in_text_never_reach_a_terminal() {
+        let mut b = Bench::new();
+        let events = b.ok(Command::Call {
+            unit: "1-0101".into(),
+            kind: Kind::Repair,
+            priority: None,
+            caller: None,
+            phone: None,
+            summary: "line1\nline2\u{1b}[31mRED".into(),
+            anonymous: false,
+        });
+        let summary = events
+            .iter()
+            .find_map(|e| match e {
+                Event::TicketOpened { summary, .. } => Some(summary.clone()),
+                _ => None,
+            })
+            .unwrap();
+        assert!(!summary.chars().any(char::is_control), "{summary:?}");
+        assert!(summary.contains("line1 line2"));
     }
 }

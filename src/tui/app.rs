@@ -98,6 +98,9 @@ pub struct App {
     pub plans: Plans,
     /// Why the live connection is down, while it is (the header says so).
     pub offline: Option<String>,
+    /// When the connection came back: the header says so for a few seconds, so a
+    /// short outage is not missed by someone who looked away.
+    pub reconnected_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The last submit failed on storage (a full disk): the header says so until one succeeds.
     pub disk_full: Option<String>,
     /// Where the handover screen writes the shift's files (DATA/exports).
@@ -141,6 +144,7 @@ impl App {
             timelines: HashMap::new(),
             plans: snap.plans,
             offline: None,
+            reconnected_at: None,
             disk_full: None,
             exports: None,
             subscription: Some(rx),
@@ -192,8 +196,14 @@ impl App {
     pub fn live(&mut self, msg: Live) {
         match msg {
             Live::Record(r) => self.record(r),
-            Live::Disconnected(why) => self.offline = Some(why),
-            Live::Reconnected => self.offline = None,
+            Live::Disconnected(why) => {
+                self.offline = Some(why);
+                self.reconnected_at = None;
+            }
+            Live::Reconnected => {
+                self.offline = None;
+                self.reconnected_at = Some(self.clock.now());
+            }
         }
     }
 

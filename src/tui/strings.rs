@@ -17,6 +17,10 @@ pub const EMERGENCY: B = B::new("EMERGENCY", "紧急事件");
 pub const RUNNING_FOR: B = B::new("running for", "已进行");
 pub const HANDOVER_WAITING: B = B::new("Handover waiting for signature", "交接班待签收");
 pub const REMOTE: B = B::new("(remote)", "(远程)");
+pub const RECONNECTED: B = B::new(
+    "Connection to the desk restored; records from the outage are shown. At",
+    "与值班台的连接已恢复，断线期间的记录已补上。恢复时间",
+);
 pub const DISCONNECTED: B = B::new(
     "DISCONNECTED from the desk: reconnecting; read-only, your input is kept",
     "与值班台的连接已断开：正在重连；只读，已输入内容保留",

@@ -16,7 +16,9 @@ use crate::tui::strings::{self as s, tr};
 pub fn height(app: &App) -> u16 {
     let runs = app.state.active_runs().count() as u16;
     let handover = u16::from(app.state.shifts.awaiting_signature().is_some());
-    let trouble = u16::from(app.offline.is_some()) + u16::from(app.disk_full.is_some());
+    let trouble = u16::from(app.offline.is_some())
+        + u16::from(app.disk_full.is_some())
+        + u16::from(recently_reconnected(app).is_some());
     2 + runs.min(3) + handover + trouble
 }
 
@@ -93,6 +95,10 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
     if app.disk_full.is_some() {
         warn(format!(" !! {}", tr(s::DISK_FULL, l)));
     }
+    if let Some(at) = recently_reconnected(app) {
+        let at = at.with_timezone(&chrono::Local).format("%H:%M:%S");
+        warn(format!(" {} {at}", tr(s::RECONNECTED, l)));
+    }
     let now_us = now.timestamp_micros();
     let jump = app.keymap.keys(Ctx::Global, Act::Jump);
     for run in app.state.active_runs().take(3) {
@@ -135,4 +141,10 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
         )));
     }
     f.render_widget(Paragraph::new(lines), area);
+}
+
+/// The moment the connection came back, for the first 10 seconds after it.
+fn recently_reconnected(app: &App) -> Option<chrono::DateTime<chrono::Utc>> {
+    app.reconnected_at
+        .filter(|at| app.clock.now() - *at < chrono::Duration::seconds(10))
 }
