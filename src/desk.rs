@@ -65,6 +65,9 @@ pub struct Desk {
     state: State,
     site: Site,
     plans: Plans,
+    /// What the site's files looked like when they were read, so edits made
+    /// while an owner runs take effect on the next command (see `refresh_config`).
+    config_seen: Vec<(PathBuf, Option<std::time::SystemTime>, u64)>,
     clock: SharedClock,
     subscribers: Vec<mpsc::Sender<Record>>,
 }
@@ -74,6 +77,7 @@ impl Desk {
     /// rebuilds the state by replaying the whole log (checking the chain).
     pub fn open(dir: &Path, clock: SharedClock) -> Result<Desk, DeskError> {
         let dir = DataDir(dir.to_path_buf());
+        let config_seen = config_fingerprint(&dir);
         let site = Site::load(&dir.0)?;
         let plans = Plans::load(&dir.checklists())?;
         // sled 0.34 can panic on some damaged files; a damaged store must get a
@@ -127,6 +131,7 @@ impl Desk {
             state,
             site,
             plans,
+            config_seen,
             clock,
             subscribers: Vec::new(),
         })
@@ -154,6 +159,22 @@ impl Desk {
         &self.clock
     }
 
+    /// Rereads the site directory and the plans if their files changed since they
+    /// were read. A file that is now wrong stops the command with its file and
+    /// line; the desk keeps what it had until the file is mended.
+    pub fn refresh_config(&mut self) -> Result<(), DeskError> {
+        let now = config_fingerprint(&self.dir);
+        if now == self.config_seen {
+            return Ok(());
+        }
+        let site = Site::load(&self.dir.0)?;
+        let plans = Plans::load(&self.dir.checklists())?;
+        self.site = site;
+        self.plans = plans;
+        self.config_seen = now;
+        Ok(())
+    }
+
     /// Checks `cmd` for `actor`, appends its events durably and returns them.
     /// A retried submission (same `request` key) returns the first one's records.
     pub fn submit(
@@ -162,6 +183,7 @@ impl Desk {
         cmd: &Command,
         request: Option<String>,
     ) -> Result<Committed, DeskError> {
+        self.refresh_config()?;
         if let Some(key) = &request {
             if let Some((from, to)) = self.state.request(key) {
                 let mut records = Vec::new();
@@ -288,4 +310,23 @@ impl State {
     pub fn store_is_new(&self) -> bool {
         self.seq == 0
     }
+}
+
+/// Path, modification time and size of each file the desk reads its site data from.
+fn config_fingerprint(dir: &DataDir) -> Vec<(PathBuf, Option<std::time::SystemTime>, u64)> {
+    let mut files = vec![dir.site()];
+    if let Ok(entries) = std::fs::read_dir(dir.checklists()) {
+        let mut plans: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+        plans.sort();
+        files.extend(plans);
+    }
+    files
+        .into_iter()
+        .map(|p| {
+            let meta = std::fs::metadata(&p).ok();
+            let modified = meta.as_ref().and_then(|m| m.modified().ok());
+            let len = meta.map(|m| m.len()).unwrap_or(0);
+            (p, modified, len)
+        })
+        .collect()
 }

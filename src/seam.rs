@@ -102,7 +102,8 @@ impl DeskApi for Local {
     }
 
     fn snapshot(&mut self) -> Result<Snapshot, DeskError> {
-        let d = self.lock()?;
+        let mut d = self.lock()?;
+        d.refresh_config()?;
         Ok(Snapshot {
             state: d.state().clone(),
             site: d.site().clone(),

@@ -6,6 +6,10 @@ mod support;
 use support::pty::{demo_store, Pty};
 
 fn start(dir: &std::path::Path, lang: &str, cols: u16, rows: u16) -> Pty {
+    start_as(dir, lang, cols, rows, "Tester")
+}
+
+fn start_as(dir: &std::path::Path, lang: &str, cols: u16, rows: u16, who: &str) -> Pty {
     let config = dir.join("config");
     Pty::spawn(
         &[
@@ -14,7 +18,7 @@ fn start(dir: &std::path::Path, lang: &str, cols: u16, rows: u16) -> Pty {
             "--lang",
             lang,
             "--operator",
-            "Tester",
+            who,
         ],
         &[("XDG_CONFIG_HOME", config.to_str().unwrap())],
         cols,
@@ -123,4 +127,180 @@ fn a_vim_preset_from_the_user_file_moves_with_j_and_k() {
     p.wait_for("1 of ");
     p.send("q");
     assert_eq!(p.wait_exit(), 0);
+}
+
+/// Kills the owner process a test's dashboards started (by its pid), so no
+/// background process outlives the test.
+fn kill_owner(data: &std::path::Path) {
+    if let Some(pid) = dutydesk::server::owner::owner_pid(data) {
+        unsafe { libc::kill(pid as i32, libc::SIGKILL) };
+    }
+}
+
+fn cli(data: &std::path::Path, who: &str, args: &[&str]) -> String {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_dutydesk"))
+        .args(["--data", data.to_str().unwrap(), "--operator", who])
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn emergency_runner_from_the_picker_to_the_banner_and_back() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("d");
+    demo_store(&data);
+    let mut p = start(tmp.path(), "en", 80, 24);
+    p.wait_for("Riverside Gardens");
+    p.send("!");
+    p.wait_for("Emergency plans");
+    p.type_text("lift");
+    p.wait_for("> elevator-entrapment");
+    p.send("\r");
+    p.wait_for("Location (optional)");
+    p.send("\r");
+    p.wait_for("EM2 Elevator entrapment · started by Tester");
+
+    // Step 1 with its value.
+    p.send("x");
+    p.wait_for("Step 1 done · People trapped");
+    p.type_text("3");
+    p.send("\r");
+    p.wait_for("[x] 1*");
+    // A critical step: refused as a plain skip, then overridden.
+    p.send("s");
+    p.wait_for("Reason for skipping");
+    p.type_text("resident answered by phone");
+    p.send("\r");
+    p.wait_for("Override and skip it?");
+    p.send("y");
+    p.wait_for("[-] 2*");
+    p.send("n");
+    p.wait_for("Note on the run");
+    p.type_text("maintenance called");
+    p.send("\r");
+    p.wait_for("Recorded EM2");
+
+    // The queue carries the banner; the jump key comes back, and cycles.
+    p.send("\x1b");
+    let s = p.wait_for("Callback");
+    assert!(s.contains("EMERGENCY EM2 Elevator entrapment"), "{s}");
+    p.send("\x05");
+    p.wait_for("EM1 Elevator entrapment @ Lift 3-A · started by");
+    p.send("\x05");
+    p.wait_for("EM2 Elevator entrapment · started by");
+    p.send("\x1b");
+    p.wait_for("Callback");
+    p.send("q");
+    assert_eq!(p.wait_exit(), 0);
+    let shown = cli(&data, "Tester", &["emergency", "show", "EM2", "--json"]);
+    assert!(
+        shown.contains("\"value\":\"3\"") || shown.contains("\"value\": \"3\""),
+        "{shown}"
+    );
+    kill_owner(&data);
+}
+
+#[test]
+fn handover_on_a_single_console_writes_the_files_and_is_signed_by_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("d");
+    demo_store(&data);
+    // The demo's shift is 王军's: only he hands it over.
+    let mut p = start_as(tmp.path(), "en", 80, 24, "王军");
+    p.wait_for("Riverside Gardens");
+    p.send("h");
+    p.wait_for("Incoming operator");
+    p.wait_for("Shift handover record");
+    p.type_text("李梅");
+    p.send("\t");
+    p.type_text("quiet night");
+    p.send("\x13");
+    // The demo's emergency is still active: a reason is asked for.
+    p.wait_for("Reason to hand over anyway");
+    p.type_text("briefed in person");
+    p.send("\x13");
+    let s = p.wait_for("Handed over; files written");
+    let exports: Vec<String> = std::fs::read_dir(data.join("exports"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    for ext in ["jsonl", "csv", "md"] {
+        let name = exports
+            .iter()
+            .find(|n| n.ends_with(&format!("-shift-1.{ext}")))
+            .unwrap_or_else(|| panic!("no .{ext} in {exports:?}"));
+        assert!(s.contains(name.as_str()), "{s}");
+    }
+    p.send("\x1b");
+    p.wait_gone("Handed over; files written");
+    p.wait_for("S to sign");
+    p.send("S");
+    p.wait_for("Sign the handover");
+    p.type_text("李梅");
+    p.send("\r");
+    p.wait_for("signed by 李梅");
+    p.send("q");
+    assert_eq!(p.wait_exit(), 0);
+    let cur = cli(&data, "李梅", &["shift", "current", "--json"]);
+    assert!(cur.contains("\"accepted\":true"), "{cur}");
+    kill_owner(&data);
+}
+
+#[test]
+fn live_on_two_dashboards_through_a_killed_owner() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("d");
+    demo_store(&data);
+    let mut a = start(tmp.path(), "en", 100, 30);
+    let mut b = start(tmp.path(), "zh", 100, 30);
+    let mut c = start(tmp.path(), "en", 100, 30);
+    for p in [&a, &b, &c] {
+        p.wait_for("Tester (");
+    }
+    let new = |what: &str| {
+        let args = [
+            "call",
+            "--unit",
+            "1-0101",
+            "--kind",
+            "repair",
+            "--summary",
+            what,
+        ];
+        cli(&data, "王军", &args)
+    };
+    // A call from the CLI shows on every dashboard.
+    new("Radiator hissing");
+    a.wait_for("Radiator hiss");
+    b.wait_for("Radiator hiss");
+    // One dashboard quits; the others and the CLI go on.
+    c.send("q");
+    assert_eq!(c.wait_exit(), 0);
+    new("Window latch");
+    a.wait_for("Window latch");
+    b.wait_for("Window latch");
+
+    // The owner dies: both say so, come back by themselves, and catch up.
+    let pid = dutydesk::server::owner::owner_pid(&data).expect("an owner");
+    unsafe { libc::kill(pid as i32, libc::SIGKILL) };
+    a.wait_for("DISCONNECTED from the desk");
+    b.wait_for("与值班台的连接已断开");
+    a.wait_gone("DISCONNECTED");
+    b.wait_gone("与值班台的连接已断开");
+    new("After restart");
+    a.wait_for("After restart");
+    b.wait_for("After restart");
+    a.send("q");
+    b.send("q");
+    assert_eq!(a.wait_exit(), 0);
+    assert_eq!(b.wait_exit(), 0);
+    kill_owner(&data);
 }

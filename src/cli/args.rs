@@ -9,7 +9,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     name = "dutydesk",
     version,
     about = "The night duty desk: calls, dispatch, emergencies and the signed shift handover",
-    long_about = "Without a subcommand, opens the dashboard on the store in --data."
+    long_about = "The night duty desk: calls, dispatch, emergencies and the signed shift handover.\n\n\
+                  Without a subcommand, opens the dashboard on the store in --data."
 )]
 pub struct Cli {
     /// The data directory (store, site.toml, checklists, exports).

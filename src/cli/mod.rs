@@ -53,7 +53,8 @@ fn run(cli: Cli) -> Result<i32, DeskError> {
     let Some(cmd) = &cli.command else {
         let api = connect::open(&cli)?;
         let clock = crate::clock::from_env().map_err(|e| DeskError::invalid("DUTYDESK_NOW", e))?;
-        return crate::tui::run::run(api, clock, lang);
+        let data = connect::data_dir(&cli)?;
+        return crate::tui::run::run(api, clock, lang, &data);
     };
     match cmd {
         Cmd::Verify { file } => crate::export::verify::run(file),
@@ -125,7 +126,7 @@ fn run(cli: Cli) -> Result<i32, DeskError> {
 pub fn open_dashboard(cli: &Cli, dir: &std::path::Path, lang: Lang) -> Result<i32, DeskError> {
     let clock = crate::clock::from_env().map_err(|e| DeskError::invalid("DUTYDESK_NOW", e))?;
     let api = connect::open_at(cli, dir)?;
-    crate::tui::run::run(api, clock, lang)
+    crate::tui::run::run(api, clock, lang, dir)
 }
 
 /// Prints warnings on stderr, each on its own line.

@@ -140,7 +140,11 @@ fn tickets(api: &mut dyn DeskApi, all: bool, json: bool, lang: Lang) -> Result<i
         let _ = writeln!(out, "{}", serde_json::Value::Array(arr));
         return Ok(0);
     }
-    let now = chrono::Utc::now().timestamp_micros();
+    // Ages from the process's clock (DUTYDESK_NOW in tests), like every other age.
+    let now = crate::clock::from_env()
+        .map_err(|e| DeskError::invalid("DUTYDESK_NOW", e))?
+        .now()
+        .timestamp_micros();
     let head = match lang {
         Lang::En => ["ID", "P", "KIND", "UNIT", "STATE", "AGE", "DEPT", "SUMMARY"],
         Lang::Zh => ["编号", "级", "类别", "房号", "状态", "时长", "部门", "摘要"],

@@ -36,7 +36,11 @@ pub fn load(dir: &Path, lang: Lang) -> Result<u64, DeskError> {
         .map_err(|e| DeskError::storage(&format!("write {}", data.site().display()), e))?;
     let script = script::Script::parse(EVENING, Path::new("fixtures/demo/evening.toml"))?;
     let last = script.actions.last().map(|a| a.t).unwrap_or(0);
-    let start = Utc::now() - Duration::minutes(i64::from(last) + 4);
+    // The evening ends a few minutes before now (DUTYDESK_NOW in tests).
+    let now = crate::clock::from_env()
+        .map_err(|e| DeskError::invalid("DUTYDESK_NOW", e))?
+        .now();
+    let start = now - Duration::minutes(i64::from(last) + 4);
     let clock = ManualClock::new(start);
     let mut desk = Desk::open(dir, Arc::new(clock.clone()))?;
     script.play(&mut desk, &clock, start, lang)?;

@@ -97,6 +97,12 @@ pub enum Command {
         shift: u64,
         paths: Vec<String>,
     },
+    /// The incoming operator signs the handover at someone else's console (a
+    /// single shared console) by typing their name: the record's operator stays
+    /// the console's user, `HandoverAccepted.by` is the name typed.
+    ShiftSign {
+        signed_by: String,
+    },
 }
 
 impl Command {
@@ -121,6 +127,7 @@ impl Command {
             Command::EmergencyClose { .. } => "emergency close",
             Command::EmergencyReported { .. } => "emergency report",
             Command::ExportRecorded { .. } => "export",
+            Command::ShiftSign { .. } => "shift sign",
         }
     }
 }

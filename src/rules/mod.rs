@@ -62,6 +62,7 @@ fn decide_area(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, 
         | Command::ShiftHandover { .. }
         | Command::ShiftAccept
         | Command::ShiftRefuse { .. }
+        | Command::ShiftSign { .. }
         | Command::ExportRecorded { .. } => shifts::decide(state, cmd, ctx),
         Command::EmergencyStart { .. }
         | Command::EmergencyStep { .. }

@@ -34,6 +34,7 @@ pub fn check(actor: &Actor, cmd: &Command, _state: &State) -> Result<(), DeskErr
             | Command::ShiftHandover { .. }
             | Command::ShiftAccept
             | Command::ShiftRefuse { .. }
+            | Command::ShiftSign { .. }
             | Command::ExportRecorded { .. } => true,
             Command::Dispatch { to, .. } => *to == Department::Security,
             _ => false,

@@ -91,6 +91,24 @@ pub fn decide(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, D
             };
             Ok(Decision::of(vec![ev]))
         }
+        Command::ShiftSign { signed_by } => {
+            let Some(cur) = state.shifts.awaiting_signature() else {
+                return Err(DeskError::Refused(
+                    "no handover is waiting for a signature".into(),
+                ));
+            };
+            let name = required_text("signed_by", signed_by)?;
+            if name != cur.operator {
+                return Err(DeskError::Refused(format!(
+                    "the handover is addressed to {}; type that name exactly to sign it (you typed {name})",
+                    cur.operator
+                )));
+            }
+            Ok(Decision::of(vec![Event::HandoverAccepted {
+                shift: cur.id,
+                by: name,
+            }]))
+        }
         Command::ExportRecorded { shift, paths } => {
             if state.shifts.get(*shift).is_none() {
                 return Err(DeskError::NotFound(format!("no shift {shift}")));
@@ -140,7 +158,10 @@ pub fn handover_concerns(state: &State, shift: u64) -> Vec<String> {
 /// The line every command's output carries while a handover waits for its
 /// signature, so nobody forgets it is pending (accept and refuse say it themselves).
 pub fn awaiting_signature_warning(state: &State, cmd: &Command) -> Option<String> {
-    if matches!(cmd, Command::ShiftAccept | Command::ShiftRefuse { .. }) {
+    if matches!(
+        cmd,
+        Command::ShiftAccept | Command::ShiftRefuse { .. } | Command::ShiftSign { .. }
+    ) {
         return None;
     }
     let s = state.shifts.awaiting_signature()?;

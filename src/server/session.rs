@@ -165,7 +165,8 @@ fn to_bytes(records: &[crate::store::Record]) -> Result<Vec<Vec<u8>>, DeskError>
 
 /// A `Reply::Snapshot` frame, encoded from borrowed parts under the desk's lock.
 fn encode_snapshot(shared: &Shared) -> Result<Vec<u8>, DeskError> {
-    let d = shared.lock_desk()?;
+    let mut d = shared.lock_desk()?;
+    d.refresh_config()?;
     let reply = SnapshotReply::Snapshot(SnapshotRef {
         state: d.state(),
         site: d.site(),

@@ -13,14 +13,17 @@ use crate::clock::SharedClock;
 use crate::config::site::Site;
 use crate::desk::Committed;
 use crate::domain::{Command, Event, Lang};
+use crate::emergency::Plans;
 use crate::error::DeskError;
-use crate::seam::DeskApi;
+use crate::seam::{DeskApi, Live};
 use crate::state::State;
 use crate::store::Record;
 use crate::tui::keymap::{Act, Ctx, Keymap};
 use crate::tui::screens::confirm::{Confirm, OnYes};
 use crate::tui::screens::help::HelpScreen;
+use crate::tui::screens::plans::PlanPicker;
 use crate::tui::screens::queue::Queue;
+use crate::tui::screens::runner::Runner;
 use crate::tui::theme::Theme;
 use crate::tui::{strings, view};
 
@@ -47,6 +50,26 @@ pub trait Screen {
     }
     /// Called when a record arrived, so a screen can refresh what it shows.
     fn on_record(&mut self, _app: &App, _rec: &Record) {}
+    /// The emergency run this screen shows, if it is a runner (for the jump key).
+    fn run_id(&self) -> Option<String> {
+        None
+    }
+}
+
+/// Sections where printable keys are typed text.
+fn takes_text(ctx: Ctx) -> bool {
+    matches!(
+        ctx,
+        Ctx::Intake | Ctx::Prompt | Ctx::Filter | Ctx::Plans | Ctx::Handover | Ctx::Sign
+    )
+}
+
+/// Where records come from: an in-process desk cannot go away, so it is a plain
+/// channel (delivered at once, which screen tests rely on); through an owner it
+/// is the live subscription that reports losing and regaining the connection.
+pub enum Subscription {
+    Records(Receiver<Record>),
+    Live(Receiver<Live>),
 }
 
 /// A line at the bottom: the result of the last action, or an error.
@@ -71,7 +94,15 @@ pub struct App {
     pub(crate) status: Option<Status>,
     /// Timelines fetched for the detail screen, by ticket number.
     pub(crate) timelines: HashMap<u64, Vec<Record>>,
-    subscription: Option<Receiver<Record>>,
+    /// The emergency plans the desk knows (for the `!` picker).
+    pub plans: Plans,
+    /// Why the live connection is down, while it is (the header says so).
+    pub offline: Option<String>,
+    /// The last submit failed on storage (a full disk): the header says so until one succeeds.
+    pub disk_full: Option<String>,
+    /// Where the handover screen writes the shift's files (DATA/exports).
+    pub(crate) exports: Option<std::path::PathBuf>,
+    subscription: Option<Subscription>,
     quit: bool,
     bell: bool,
 }
@@ -86,7 +117,11 @@ impl App {
         keymap: Keymap,
         theme: Theme,
     ) -> Result<App, DeskError> {
-        let rx = api.subscribe()?;
+        let rx = if api.is_remote() {
+            Subscription::Live(api.subscribe_live()?)
+        } else {
+            Subscription::Records(api.subscribe()?)
+        };
         let snap = api.snapshot()?;
         let operator = api.actor().operator.clone();
         let remote = api.is_remote();
@@ -104,6 +139,10 @@ impl App {
             stack: Vec::new(),
             status: None,
             timelines: HashMap::new(),
+            plans: snap.plans,
+            offline: None,
+            disk_full: None,
+            exports: None,
             subscription: Some(rx),
             quit: false,
             bell: false,
@@ -122,24 +161,40 @@ impl App {
         self.queue.refresh(&self.state, &self.site, now);
     }
 
+    /// The directory handover exports go to (`DATA/exports`).
+    pub fn set_exports(&mut self, dir: std::path::PathBuf) {
+        self.exports = Some(dir);
+    }
+
     /// The subscription, for a run loop that forwards it into its own channel.
-    pub fn take_subscription(&mut self) -> Option<Receiver<Record>> {
+    pub fn take_subscription(&mut self) -> Option<Subscription> {
         self.subscription.take()
     }
 
-    /// Applies every record waiting on the subscription; true if any arrived.
+    /// Applies everything waiting on the subscription; true if anything arrived.
     pub fn pump(&mut self) -> bool {
         let mut got = Vec::new();
-        if let Some(rx) = &self.subscription {
-            while let Ok(r) = rx.try_recv() {
-                got.push(r);
-            }
+        match &self.subscription {
+            Some(Subscription::Live(rx)) => got.extend(rx.try_iter()),
+            Some(Subscription::Records(rx)) => got.extend(rx.try_iter().map(Live::Record)),
+            None => {}
         }
         let any = !got.is_empty();
         for r in got {
-            self.record(r);
+            self.live(r);
         }
         any
+    }
+
+    /// One message of the live subscription. Records missed while the owner was
+    /// away follow `Reconnected` on the same channel, so the replica catches up
+    /// by itself; screens and their input are never touched here.
+    pub fn live(&mut self, msg: Live) {
+        match msg {
+            Live::Record(r) => self.record(r),
+            Live::Disconnected(why) => self.offline = Some(why),
+            Live::Reconnected => self.offline = None,
+        }
     }
 
     /// Folds one record into the replica. Old records are skipped; a gap (a record
@@ -185,11 +240,39 @@ impl App {
     /// Submits a command; its records are folded in at once (the copies that
     /// come back on the subscription are then skipped).
     pub fn submit(&mut self, cmd: Command) -> Result<Committed, DeskError> {
-        let done = self.api.submit(cmd, None)?;
+        let done = match self.api.submit(cmd, None) {
+            Ok(d) => d,
+            Err(e) => {
+                if let DeskError::Storage(why) = &e {
+                    self.disk_full = Some(why.clone());
+                }
+                return Err(e);
+            }
+        };
+        self.disk_full = None;
         for r in &done.records {
             self.record(r.clone());
         }
         Ok(done)
+    }
+
+    /// The sentence a screen shows when a submit failed; the screen keeps its input.
+    pub fn failure(&self, e: &DeskError) -> String {
+        match e {
+            DeskError::Connection(_) => {
+                format!("{} ({e})", strings::tr(strings::DISCONNECTED, self.lang))
+            }
+            DeskError::Storage(_) => {
+                format!("{} ({e})", strings::tr(strings::DISK_FULL, self.lang))
+            }
+            DeskError::Invalid { field, reason } => format!("{field}: {reason}"),
+            other => other.to_string(),
+        }
+    }
+
+    /// `api` for the handover exports, which read and write through the desk.
+    pub(crate) fn api_mut(&mut self) -> &mut dyn DeskApi {
+        self.api.as_mut()
     }
 
     /// The records of a ticket's timeline, fetched once and kept.
@@ -249,7 +332,19 @@ impl App {
         let ctx = self.ctx();
         let act = self.keymap.action(ctx, &ev);
         self.status = None;
+        // "!" is text in fields that take text; elsewhere it opens the plans.
+        let act = match act {
+            Some(Act::Emergency) if takes_text(ctx) => None,
+            other => other,
+        };
         match act {
+            Some(Act::Emergency) => {
+                if ctx != Ctx::Plans {
+                    self.stack.push(Box::new(PlanPicker::new()));
+                }
+                return;
+            }
+            Some(Act::Jump) => return self.jump(),
             Some(Act::Quit) => return self.ask_quit(),
             Some(Act::Help) if ctx == Ctx::Help => {
                 self.stack.pop();
@@ -278,6 +373,27 @@ impl App {
             }
             Flow::Replace(s) => self.stack.push(s),
         }
+    }
+
+    /// Shows the runner of an active emergency: the first, or (from a runner) the next.
+    fn jump(&mut self) {
+        let ids: Vec<String> = self.state.active_runs().map(|r| r.id.clone()).collect();
+        if ids.is_empty() {
+            self.info(strings::tr(strings::NO_ACTIVE_RUN, self.lang));
+            return;
+        }
+        let current = self.stack.last().and_then(|s| s.run_id());
+        let next = match &current {
+            Some(cur) => {
+                let i = ids.iter().position(|id| id == cur).map_or(0, |i| i + 1);
+                ids[i % ids.len()].clone()
+            }
+            None => ids[0].clone(),
+        };
+        if current.is_some() {
+            self.stack.pop();
+        }
+        self.stack.push(Box::new(Runner::new(&next)));
     }
 
     /// Quits, asking first when a form holds unsaved input.

@@ -27,10 +27,14 @@ pub enum Ctx {
     Prompt,
     Confirm,
     Help,
+    Plans,
+    Runner,
+    Handover,
+    Sign,
 }
 
 impl Ctx {
-    pub const ALL: [Ctx; 9] = [
+    pub const ALL: [Ctx; 13] = [
         Ctx::Global,
         Ctx::Queue,
         Ctx::Filter,
@@ -40,6 +44,10 @@ impl Ctx {
         Ctx::Prompt,
         Ctx::Confirm,
         Ctx::Help,
+        Ctx::Plans,
+        Ctx::Runner,
+        Ctx::Handover,
+        Ctx::Sign,
     ];
 
     pub fn name(self) -> &'static str {
@@ -53,6 +61,10 @@ impl Ctx {
             Ctx::Prompt => "prompt",
             Ctx::Confirm => "confirm",
             Ctx::Help => "help",
+            Ctx::Plans => "plans",
+            Ctx::Runner => "runner",
+            Ctx::Handover => "handover",
+            Ctx::Sign => "sign",
         }
     }
 
@@ -60,10 +72,10 @@ impl Ctx {
     pub fn actions(self) -> &'static [Act] {
         use Act::*;
         match self {
-            Ctx::Global => &[Quit, Help],
+            Ctx::Global => &[Quit, Help, Emergency, Jump],
             Ctx::Queue => &[
                 Quit, New, Open, Filter, Help, Up, Down, PageUp, PageDown, Top, Bottom, NextView,
-                PrevView,
+                PrevView, Handover, Sign,
             ],
             Ctx::Filter => &[Apply, Clear],
             Ctx::Detail => &[
@@ -74,6 +86,10 @@ impl Ctx {
             Ctx::Prompt => &[Submit, Back],
             Ctx::Confirm => &[Yes, No],
             Ctx::Help => &[Back, Up, Down],
+            Ctx::Plans => &[Up, Down, Choose, Back],
+            Ctx::Runner => &[Back, Help, Up, Down, StepDone, StepSkip, RunNote, RunClose],
+            Ctx::Handover => &[Save, NextField, PrevField, PageUp, PageDown, Discard],
+            Ctx::Sign => &[Submit, Refuse, Back],
         }
     }
 }
@@ -113,6 +129,15 @@ pub enum Act {
     Submit,
     Yes,
     No,
+    Emergency,
+    Jump,
+    StepDone,
+    StepSkip,
+    RunNote,
+    RunClose,
+    Handover,
+    Sign,
+    Refuse,
 }
 
 impl Act {
@@ -150,6 +175,15 @@ impl Act {
             Act::Submit => "submit",
             Act::Yes => "yes",
             Act::No => "no",
+            Act::Emergency => "emergency",
+            Act::Jump => "jump",
+            Act::StepDone => "step_done",
+            Act::StepSkip => "step_skip",
+            Act::RunNote => "run_note",
+            Act::RunClose => "run_close",
+            Act::Handover => "handover",
+            Act::Sign => "sign",
+            Act::Refuse => "refuse",
         }
     }
 }

@@ -15,13 +15,14 @@ use crate::clock::SharedClock;
 use crate::domain::Lang;
 use crate::error::DeskError;
 use crate::seam::DeskApi;
-use crate::store::Record;
+use crate::seam::Live;
+use crate::tui::app::Subscription;
 use crate::tui::{App, Keymap, Theme};
 
 enum Msg {
     Key(KeyEvent),
     Resize,
-    Record(Box<Record>),
+    Live(Box<Live>),
     Tick,
     Stop,
 }
@@ -48,9 +49,16 @@ fn catch_signals() {
 
 /// Opens the dashboard on a desk until the operator quits. The keymap is read
 /// before the terminal is touched, so a bad keymap file is a plain message.
-pub fn run(api: Box<dyn DeskApi>, clock: SharedClock, lang: Lang) -> Result<i32, DeskError> {
+/// `data` is the data directory: the handover screen writes its exports there.
+pub fn run(
+    api: Box<dyn DeskApi>,
+    clock: SharedClock,
+    lang: Lang,
+    data: &std::path::Path,
+) -> Result<i32, DeskError> {
     let keymap = Keymap::load_for_user()?;
     let mut app = App::new(api, clock, lang, keymap, Theme::from_env())?;
+    app.set_exports(crate::desk::DataDir(data.to_path_buf()).exports());
     let mut terminal = ratatui::try_init()
         .map_err(|e| DeskError::Internal(format!("cannot set up the terminal: {e}")))?;
     catch_signals();
@@ -77,8 +85,12 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> Result<
     if let Some(sub) = app.take_subscription() {
         let records = tx.clone();
         thread::spawn(move || {
-            for r in sub {
-                if records.send(Msg::Record(Box::new(r))).is_err() {
+            let live: Box<dyn Iterator<Item = Live>> = match sub {
+                Subscription::Live(rx) => Box::new(rx.into_iter()),
+                Subscription::Records(rx) => Box::new(rx.into_iter().map(Live::Record)),
+            };
+            for r in live {
+                if records.send(Msg::Live(Box::new(r))).is_err() {
                     break;
                 }
             }
@@ -111,7 +123,7 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> Result<
             match m {
                 Msg::Key(k) => app.key(k),
                 Msg::Resize => {}
-                Msg::Record(r) => app.record(*r),
+                Msg::Live(r) => app.live(*r),
                 Msg::Tick => app.refresh(),
                 Msg::Stop => return Ok(()),
             }

@@ -16,6 +16,67 @@ pub const EMERGENCY: B = B::new("EMERGENCY", "紧急事件");
 pub const RUNNING_FOR: B = B::new("running for", "已进行");
 pub const HANDOVER_WAITING: B = B::new("Handover waiting for signature", "交接班待签收");
 pub const REMOTE: B = B::new("(remote)", "(远程)");
+pub const DISCONNECTED: B = B::new(
+    "DISCONNECTED from the desk: reconnecting; read-only, your input is kept",
+    "与值班台的连接已断开：正在重连；只读，已输入内容保留",
+);
+pub const DISK_FULL: B = B::new(
+    "NOT SAVED: the disk refused the write; free space, then save again (input kept)",
+    "未保存：磁盘写入失败；请腾出空间后重新保存（内容已保留）",
+);
+pub const JUMP_HINT: B = B::new("to show", "查看");
+pub const SIGN_HINT: B = B::new("to sign", "签收");
+
+// Emergency plans and the runner.
+pub const PLANS: B = B::new("Emergency plans", "应急预案");
+pub const PLANS_FILTER: B = B::new("Type to filter", "输入筛选");
+pub const NO_PLAN: B = B::new("no plan matches", "没有匹配的预案");
+pub const LOCATION_PROMPT: B = B::new(
+    "Location (optional), Enter starts",
+    "地点（可不填），回车启动",
+);
+pub const STARTED_BY: B = B::new("started by", "启动人");
+pub const ELAPSED: B = B::new("Elapsed", "已进行");
+pub const STEPS: B = B::new("Steps", "步骤");
+pub const CONTACT: B = B::new("Contact", "联系人");
+pub const CLOSED: B = B::new("CLOSED", "已结束");
+pub const RECORD_VALUE: B = B::new("Record", "记录");
+pub const SKIP_REASON: B = B::new("Reason for skipping", "跳过原因");
+pub const RUN_NOTE: B = B::new("Note on the run", "应急记录备注");
+pub const OVERRIDE_ASK: B = B::new(
+    "This step is critical. Override and skip it?",
+    "此为关键步骤。确认越权跳过？",
+);
+pub const NO_ACTIVE_RUN: B = B::new("No emergency is active.", "当前没有进行中的紧急事件。");
+pub const NOTES: B = B::new("Notes", "备注");
+pub const REASON: B = B::new("Reason", "原因");
+pub const VALUE: B = B::new("Value", "数值");
+pub const CRITICAL: B = B::new("critical", "关键");
+pub const MET: B = B::new("met", "按时");
+pub const SKIPPED: B = B::new("skipped", "已跳过");
+
+// Handover.
+pub const HANDOVER: B = B::new("Handover", "交接班");
+pub const INCOMING: B = B::new("Incoming operator", "接班人");
+pub const HANDOVER_NOTE: B = B::new("Note for the next shift", "交班留言");
+pub const HANDOVER_REASON: B = B::new("Reason to hand over anyway", "仍然交班的原因");
+pub const PREVIEW: B = B::new("Report preview", "交班报告预览");
+pub const HANDOVER_KEYS: B = B::new(
+    "Tab next field · PgUp/PgDn scroll · Ctrl-S hand over · Esc leave",
+    "Tab 下一项 · PgUp/PgDn 翻页 · Ctrl-S 交班 · Esc 退出",
+);
+pub const HANDED_OVER: B = B::new("Handed over; files written", "已交班，文件已写出");
+pub const CONCERNS: B = B::new("Before handing over", "交班前请注意");
+pub const SIGN_TITLE: B = B::new("Sign the handover", "签收交接班");
+pub const SIGN_NAME: B = B::new(
+    "Incoming operator: type your name, Enter signs · Ctrl-R refuses",
+    "接班人：输入姓名，回车签收 · Ctrl-R 拒签",
+);
+pub const REFUSE_REASON: B = B::new("Reason for refusing", "拒签原因");
+pub const NO_HANDOVER: B = B::new(
+    "No handover is waiting for a signature.",
+    "没有待签收的交接班。",
+);
 
 // Queue.
 pub const VIEW_OPEN: B = B::new("Open", "未结");
@@ -270,6 +331,21 @@ pub fn describe(act: Act, lang: Lang) -> &'static str {
         Act::Submit => B::new("record it", "提交"),
         Act::Yes => B::new("yes", "是"),
         Act::No => B::new("no", "否"),
+        Act::Emergency => B::new("start an emergency plan", "启动应急预案"),
+        Act::Jump => B::new(
+            "show the active emergency (cycles)",
+            "查看进行中的紧急事件（轮换）",
+        ),
+        Act::StepDone => B::new("mark the selected step done", "所选步骤完成"),
+        Act::StepSkip => B::new(
+            "skip the selected step, with a reason",
+            "跳过所选步骤（需原因）",
+        ),
+        Act::RunNote => B::new("add a note to the run", "添加应急备注"),
+        Act::RunClose => B::new("close the run", "结束应急"),
+        Act::Handover => B::new("hand the shift over", "交班"),
+        Act::Sign => B::new("sign (or refuse) the handover", "签收（或拒签）交接班"),
+        Act::Refuse => B::new("refuse to sign, with a reason", "拒签（需原因）"),
     };
     b.get(lang)
 }
@@ -301,6 +377,15 @@ pub fn hint(act: Act, lang: Lang) -> &'static str {
         Act::Discard => B::new("leave", "退出表单"),
         Act::Choose => B::new("choose", "选定"),
         Act::Submit => B::new("record", "提交"),
+        Act::Emergency => B::new("emergency", "应急"),
+        Act::Jump => B::new("show emergency", "查看应急"),
+        Act::StepDone => B::new("done", "完成"),
+        Act::StepSkip => B::new("skip", "跳过"),
+        Act::RunNote => B::new("note", "备注"),
+        Act::RunClose => B::new("close run", "结束"),
+        Act::Handover => B::new("handover", "交班"),
+        Act::Sign => B::new("sign", "签收"),
+        Act::Refuse => B::new("refuse", "拒签"),
         Act::Dispatch
         | Act::Start
         | Act::Done
@@ -311,4 +396,60 @@ pub fn hint(act: Act, lang: Lang) -> &'static str {
         other => return describe(other, lang),
     };
     b.get(lang)
+}
+
+/// "step 3 asks for: Water level 水位".
+pub fn record_prompt(lang: Lang, n: u32, en: &str, zh: &str) -> String {
+    match lang {
+        Lang::En => format!("Step {n} done · {en}"),
+        Lang::Zh => format!("步骤 {n} 完成 · {zh}"),
+    }
+}
+
+pub fn step_title(lang: Lang, n: u32, what: B) -> String {
+    match lang {
+        Lang::En => format!("Step {n} · {}", what.en),
+        Lang::Zh => format!("步骤 {n} · {}", what.zh),
+    }
+}
+
+/// How a deadline stands, in a few columns; missed ones carry "!!" so they show
+/// without colour too.
+pub fn deadline(lang: Lang, d: &crate::emergency::view::Deadline) -> String {
+    use crate::emergency::view::Deadline as D;
+    let t = |s: i64| crate::display::short_duration(s);
+    match (d, lang) {
+        (D::Running { seconds, .. }, Lang::En) => format!("in {}", clock(*seconds)),
+        (D::Running { seconds, .. }, Lang::Zh) => format!("剩 {}", clock(*seconds)),
+        (D::Overdue { seconds, .. }, Lang::En) => format!("!! late {}", clock(*seconds)),
+        (D::Overdue { seconds, .. }, Lang::Zh) => format!("!! 超时 {}", clock(*seconds)),
+        (D::Met { .. }, _) => MET.get(lang).to_string(),
+        (D::Missed { seconds, .. }, Lang::En) => format!("!! missed {}", t(*seconds)),
+        (D::Missed { seconds, .. }, Lang::Zh) => format!("!! 超时 {}", t(*seconds)),
+        (D::Skipped { .. }, _) => "-".to_string(),
+    }
+}
+
+/// "4:05", "1:02:03": a countdown.
+pub fn clock(seconds: i64) -> String {
+    let s = seconds.max(0);
+    if s >= 3600 {
+        format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
+    } else {
+        format!("{}:{:02}", s / 60, s % 60)
+    }
+}
+
+pub fn run_started(lang: Lang, run: &str) -> String {
+    match lang {
+        Lang::En => format!("Emergency {run} started"),
+        Lang::Zh => format!("已启动紧急事件 {run}"),
+    }
+}
+
+pub fn signed(lang: Lang, shift: u64, by: &str) -> String {
+    match lang {
+        Lang::En => format!("Shift {shift} signed by {by}"),
+        Lang::Zh => format!("班次 {shift} 已由 {by} 签收"),
+    }
 }

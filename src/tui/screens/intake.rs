@@ -199,7 +199,7 @@ impl Intake {
                 Flow::Stay
             }
             Err(e) => {
-                self.form_error = Some(e.to_string());
+                self.form_error = Some(app.failure(&e));
                 Flow::Stay
             }
         }

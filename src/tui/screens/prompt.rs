@@ -72,8 +72,9 @@ impl Screen for Prompt {
                         Flow::Stay
                     }
                     Err(e) => {
-                        app.error(e.to_string());
-                        Flow::Close(1)
+                        // Kept open with its text: a lost connection or a full disk passes.
+                        self.error = Some(app.failure(&e));
+                        Flow::Stay
                     }
                 }
             }

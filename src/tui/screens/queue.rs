@@ -180,6 +180,17 @@ pub fn key(app: &mut App, ev: &KeyEvent, act: Option<Act>) {
         }
         Some(Act::Filter) => app.queue.filtering = true,
         Some(Act::New) => app.stack.push(Box::new(Intake::new(app))),
+        Some(Act::Handover) => {
+            let h = crate::tui::screens::handover::HandoverScreen::open(app);
+            app.stack.push(Box::new(h));
+        }
+        Some(Act::Sign) => match crate::tui::screens::sign::sign_screen(app) {
+            Some(s) => app.stack.push(s),
+            None => app.info(crate::tui::strings::tr(
+                crate::tui::strings::NO_HANDOVER,
+                app.lang,
+            )),
+        },
         Some(Act::Open) => {
             if let Some(n) = app.queue.selected_ticket() {
                 let d = Detail::open(app, n);

@@ -9,13 +9,15 @@ use ratatui::Frame;
 use crate::display::{short_duration, width};
 use crate::domain::Lang;
 use crate::tui::app::App;
+use crate::tui::keymap::{Act, Ctx};
 use crate::tui::strings::{self as s, tr};
 
 /// How many lines the header takes: two, plus one per banner.
 pub fn height(app: &App) -> u16 {
     let runs = app.state.active_runs().count() as u16;
     let handover = u16::from(app.state.shifts.awaiting_signature().is_some());
-    2 + runs.min(3) + handover
+    let trouble = u16::from(app.offline.is_some()) + u16::from(app.disk_full.is_some());
+    2 + runs.min(3) + handover + trouble
 }
 
 pub fn draw(app: &App, f: &mut Frame, area: Rect) {
@@ -68,7 +70,22 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
             overdue_style,
         ),
     ]));
+    // Connection and disk trouble first: they change what the operator can do.
+    let mut warn = |text: String| {
+        let pad = (area.width as usize).saturating_sub(width(&text));
+        lines.push(Line::from(Span::styled(
+            format!("{text}{}", " ".repeat(pad)),
+            th.banner,
+        )));
+    };
+    if app.offline.is_some() {
+        warn(format!(" !! {}", tr(s::DISCONNECTED, l)));
+    }
+    if app.disk_full.is_some() {
+        warn(format!(" !! {}", tr(s::DISK_FULL, l)));
+    }
     let now_us = now.timestamp_micros();
+    let jump = app.keymap.keys(Ctx::Global, Act::Jump);
     for run in app.state.active_runs().take(3) {
         let name = if l == Lang::Zh {
             &run.name_zh
@@ -82,10 +99,10 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
             .unwrap_or_default();
         let elapsed = short_duration((now_us - run.started_at_us) / 1_000_000);
         let text = format!(
-            " !! {} {} {name}{place} · {} {elapsed}",
+            " !! {} {} {name}{place} · {} {elapsed} · [{jump}]",
             tr(s::EMERGENCY, l),
             run.id,
-            tr(s::RUNNING_FOR, l)
+            tr(s::RUNNING_FOR, l),
         );
         let pad = (area.width as usize).saturating_sub(width(&text));
         lines.push(Line::from(Span::styled(
@@ -95,7 +112,13 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
     }
     if let Some(sh) = app.state.shifts.awaiting_signature() {
         let from = sh.from_operator.as_deref().unwrap_or("?");
-        let text = format!(" {} · {from} → {}", tr(s::HANDOVER_WAITING, l), sh.operator);
+        let text = format!(
+            " {} · {from} → {} · {} {}",
+            tr(s::HANDOVER_WAITING, l),
+            sh.operator,
+            app.keymap.keys(Ctx::Queue, Act::Sign),
+            tr(s::SIGN_HINT, l)
+        );
         let pad = (area.width as usize).saturating_sub(width(&text));
         lines.push(Line::from(Span::styled(
             format!("{text}{}", " ".repeat(pad)),

@@ -1,5 +1,6 @@
 //! Pieces shared by several screens.
 
+pub mod bigclock;
 pub mod header;
 pub mod history;
 pub mod input;

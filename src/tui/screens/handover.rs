@@ -1,0 +1,288 @@
+//! The handover screen (交接班): the report of the shift as it will be written,
+//! the incoming operator's name and the outgoing note. Ctrl-S hands over; when
+//! the desk refuses because an emergency is still active or lacks its report,
+//! the concern shows and a reason field opens, and the next Ctrl-S sends it.
+//! Then the three files are written exactly as `dutydesk shift handover` does,
+//! and their paths shown.
+
+use std::path::PathBuf;
+
+use crossterm::event::KeyEvent;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::Frame;
+
+use crate::domain::{Command, Event};
+use crate::error::DeskError;
+use crate::export::{bundle, report, shift};
+use crate::tui::app::{App, Flow, Screen};
+use crate::tui::keymap::{Act, Ctx};
+use crate::tui::strings::{self as s, tr};
+use crate::tui::widgets::input::Input;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Field {
+    Incoming,
+    Note,
+    Reason,
+}
+
+pub struct HandoverScreen {
+    incoming: Input,
+    note: Input,
+    reason: Input,
+    focus: Field,
+    /// Shown once the desk asked for a reason.
+    asks_reason: bool,
+    preview: Vec<String>,
+    scroll: usize,
+    error: Option<String>,
+    /// The files written, once handed over.
+    written: Option<Vec<PathBuf>>,
+    /// The shift being handed over and its operator, as it was when opened.
+    shift: Option<(u64, String)>,
+}
+
+impl HandoverScreen {
+    /// Opens the screen with the current shift's report as it stands now.
+    pub fn open(app: &mut App) -> HandoverScreen {
+        let preview = if app.state.shifts.current().is_none() {
+            vec![tr(s::NO_SHIFT, app.lang).to_string()]
+        } else {
+            preview(app, shift::Selection::Current)
+                .unwrap_or_else(|e| vec![format!("! {}", app.failure(&e))])
+        };
+        HandoverScreen {
+            incoming: Input::default(),
+            note: Input::default(),
+            reason: Input::default(),
+            focus: Field::Incoming,
+            asks_reason: false,
+            preview,
+            scroll: 0,
+            error: None,
+            written: None,
+            shift: app
+                .state
+                .shifts
+                .current()
+                .map(|sh| (sh.id, sh.operator.clone())),
+        }
+    }
+
+    fn fields(&self) -> Vec<Field> {
+        let mut f = vec![Field::Incoming, Field::Note];
+        if self.asks_reason {
+            f.push(Field::Reason);
+        }
+        f
+    }
+
+    fn input(&mut self, f: Field) -> &mut Input {
+        match f {
+            Field::Incoming => &mut self.incoming,
+            Field::Note => &mut self.note,
+            Field::Reason => &mut self.reason,
+        }
+    }
+
+    fn submit(&mut self, app: &mut App) {
+        let text = |i: &Input| Some(i.text().trim().to_string()).filter(|t| !t.is_empty());
+        let cmd = Command::ShiftHandover {
+            to: self.incoming.text(),
+            note: text(&self.note),
+            reason: if self.asks_reason {
+                text(&self.reason)
+            } else {
+                None
+            },
+        };
+        let done = match app.submit(cmd) {
+            Ok(d) => d,
+            Err(DeskError::Refused(why)) if concerns_open(app) => {
+                self.error = Some(why);
+                self.asks_reason = true;
+                self.focus = Field::Reason;
+                return;
+            }
+            Err(e) => {
+                self.error = Some(app.failure(&e));
+                if matches!(e, DeskError::Invalid { .. }) {
+                    self.focus = Field::Incoming;
+                }
+                return;
+            }
+        };
+        self.error = None;
+        let Some(from) = done.records.iter().find_map(|r| match &r.body.event {
+            Event::HandoverOffered { from_shift, .. } => Some(*from_shift),
+            _ => None,
+        }) else {
+            return;
+        };
+        let Some(dir) = app.exports.clone() else {
+            self.error = Some("no data directory to write the exports into".into());
+            return;
+        };
+        let now = app.now_us();
+        match bundle::at_handover(app.api_mut(), from, &dir, now) {
+            Ok(paths) => {
+                app.info(tr(s::HANDED_OVER, app.lang));
+                // The preview becomes the report as written, handover included.
+                if let Ok(p) = preview(app, shift::Selection::Id(from)) {
+                    self.preview = p;
+                    self.scroll = 0;
+                }
+                self.written = Some(paths);
+            }
+            Err(e) => {
+                self.error = Some(format!(
+                    "the handover of shift {from} is recorded, but its exports were not all written: {e}. \
+                     Write them with `dutydesk export --shift {from} --format jsonl|csv|md --out FILE`"
+                ));
+                self.written = Some(Vec::new());
+            }
+        }
+    }
+}
+
+/// Whether the current shift has something that needs a reason to hand over.
+fn concerns_open(app: &App) -> bool {
+    app.state
+        .shifts
+        .current()
+        .is_some_and(|sh| !crate::rules::shifts::handover_concerns(&app.state, sh.id).is_empty())
+}
+
+/// The handover report of the open shift, as the .md file will have it.
+fn preview(app: &mut App, which: shift::Selection) -> Result<Vec<String>, DeskError> {
+    let now = app.now_us();
+    let slice = shift::load(app.api_mut(), which, now)?;
+    let md = report::render(&slice, &app.site.targets, &chrono::Local);
+    Ok(md.lines().map(str::to_string).collect())
+}
+
+impl Screen for HandoverScreen {
+    fn ctx(&self) -> Ctx {
+        Ctx::Handover
+    }
+
+    fn has_input(&self) -> bool {
+        self.written.is_none()
+            && !(self.incoming.is_empty() && self.note.is_empty() && self.reason.is_empty())
+    }
+
+    fn key(&mut self, app: &mut App, ev: &KeyEvent, act: Option<Act>) -> Flow {
+        if self.written.is_some() {
+            return match act {
+                Some(Act::Discard) => Flow::Close(1),
+                Some(Act::PageUp) => {
+                    self.scroll = self.scroll.saturating_sub(10);
+                    Flow::Stay
+                }
+                Some(Act::PageDown) => {
+                    self.scroll = (self.scroll + 10).min(self.preview.len().saturating_sub(1));
+                    Flow::Stay
+                }
+                _ => Flow::Stay,
+            };
+        }
+        let fields = self.fields();
+        let at = fields.iter().position(|f| *f == self.focus).unwrap_or(0);
+        match act {
+            Some(Act::Discard) if self.has_input() => {
+                return Flow::Push(Box::new(crate::tui::screens::confirm::Confirm::new(
+                    s::DISCARD_FORM,
+                    crate::tui::screens::confirm::OnYes::CloseBelow,
+                )))
+            }
+            Some(Act::Discard) => return Flow::Close(1),
+            Some(Act::NextField) => self.focus = fields[(at + 1) % fields.len()],
+            Some(Act::PrevField) => self.focus = fields[(at + fields.len() - 1) % fields.len()],
+            Some(Act::PageUp) => self.scroll = self.scroll.saturating_sub(10),
+            Some(Act::PageDown) => {
+                self.scroll = (self.scroll + 10).min(self.preview.len().saturating_sub(1))
+            }
+            Some(Act::Save) => self.submit(app),
+            _ => {
+                let f = self.focus;
+                self.input(f).edit(ev);
+            }
+        }
+        Flow::Stay
+    }
+
+    fn draw(&self, app: &App, f: &mut Frame, area: Rect) {
+        f.render_widget(Clear, area);
+        let th = &app.theme;
+        let l = app.lang;
+        let form_h = if self.written.is_some() {
+            2 + self.written.as_ref().map_or(0, Vec::len) as u16
+        } else {
+            3 + u16::from(self.asks_reason) + u16::from(self.error.is_some()) * 2
+        };
+        let [form, preview] =
+            Layout::vertical([Constraint::Length(form_h + 1), Constraint::Min(3)]).areas(area);
+        let mut lines = Vec::new();
+        let shift = self
+            .shift
+            .as_ref()
+            .map(|(id, who)| format!("{} {id} · {who}", tr(s::SHIFT, l)))
+            .unwrap_or_else(|| tr(s::NO_SHIFT, l).to_string());
+        lines.push(Line::styled(
+            format!(" {} · {shift}", tr(s::HANDOVER, l)),
+            th.title,
+        ));
+        if let Some(paths) = &self.written {
+            lines.push(Line::styled(format!(" {}:", tr(s::HANDED_OVER, l)), th.ok));
+            for p in paths {
+                lines.push(Line::raw(format!("   {}", p.display())));
+            }
+        } else {
+            let cols = (area.width as usize).saturating_sub(30);
+            let mut field = |label: &str, fld: Field, input: &Input| {
+                let focused = self.focus == fld;
+                let mut spans = vec![Span::styled(
+                    format!(" {}{label}: ", if focused { "▸" } else { " " }),
+                    if focused { th.focus } else { th.dim },
+                )];
+                spans.extend(input.line(cols, focused, th.base, th.selected).spans);
+                lines.push(Line::from(spans));
+            };
+            field(tr(s::INCOMING, l), Field::Incoming, &self.incoming);
+            field(tr(s::HANDOVER_NOTE, l), Field::Note, &self.note);
+            if self.asks_reason {
+                field(tr(s::HANDOVER_REASON, l), Field::Reason, &self.reason);
+            }
+        }
+        if let Some(e) = &self.error {
+            lines.push(Line::styled(format!(" ! {e}"), th.error));
+        }
+        f.render_widget(
+            Paragraph::new(lines).wrap(Wrap { trim: false }).block(
+                Block::default()
+                    .borders(Borders::BOTTOM)
+                    .border_style(th.dim),
+            ),
+            form,
+        );
+        let body: Vec<Line> = self
+            .preview
+            .iter()
+            .skip(self.scroll)
+            .map(|t| Line::raw(t.clone()))
+            .collect();
+        let title = if self.written.is_some() {
+            format!(" {} ", tr(s::PREVIEW, l))
+        } else {
+            format!(" {} · {} ", tr(s::PREVIEW, l), tr(s::HANDOVER_KEYS, l))
+        };
+        f.render_widget(
+            Paragraph::new(body)
+                .wrap(Wrap { trim: false })
+                .block(Block::default().title(title).title_style(th.dim)),
+            preview,
+        );
+    }
+}

@@ -1,0 +1,398 @@
+//! Screen tests for the emergency picker and runner, the handover screen and
+//! signing, and the connection and disk banners: the dashboard in ratatui's
+//! TestBackend at 80x24, in both languages, on a real desk and a manual clock.
+
+use std::sync::mpsc::Receiver;
+use std::sync::{Arc, Mutex};
+
+use chrono::{Duration, TimeZone, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use dutydesk::clock::ManualClock;
+use dutydesk::desk::Committed;
+use dutydesk::domain::{Actor, Command, Lang};
+use dutydesk::store::Record;
+use dutydesk::tui::{App, Keymap, Theme};
+use dutydesk::{Desk, DeskApi, DeskError, Live, Local};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
+struct Fixture {
+    dir: tempfile::TempDir,
+    desk: Arc<Mutex<Desk>>,
+    clock: ManualClock,
+}
+
+fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("site.toml"), dutydesk::demo::DEMO_SITE).unwrap();
+    let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 25, 21, 0, 0).unwrap());
+    let desk = Desk::open(dir.path(), Arc::new(clock.clone())).unwrap();
+    Fixture {
+        dir,
+        desk: Arc::new(Mutex::new(desk)),
+        clock,
+    }
+}
+
+impl Fixture {
+    fn local(&self, who: &str) -> Local {
+        Local::new(self.desk.clone(), Actor::new(who, "test"))
+    }
+
+    fn app_with(&self, api: Box<dyn DeskApi>, lang: Lang) -> App {
+        let mut app = App::new(
+            api,
+            Arc::new(self.clock.clone()),
+            lang,
+            Keymap::builtin(),
+            Theme::colour(),
+        )
+        .unwrap();
+        app.set_exports(self.dir.path().join("exports"));
+        app
+    }
+
+    fn app(&self, who: &str, lang: Lang) -> App {
+        self.app_with(Box::new(self.local(who)), lang)
+    }
+}
+
+fn key(c: KeyCode) -> KeyEvent {
+    KeyEvent::new(c, KeyModifiers::NONE)
+}
+
+fn ch(c: char) -> KeyEvent {
+    key(KeyCode::Char(c))
+}
+
+fn ctrl(c: char) -> KeyEvent {
+    KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)
+}
+
+fn typ(app: &mut App, text: &str) {
+    for c in text.chars() {
+        app.key(ch(c));
+    }
+}
+
+/// The 80x24 screen as text; a wide character's second cell is skipped.
+fn screen(app: &App) -> String {
+    let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    t.draw(|f| app.draw(f)).unwrap();
+    let buf = t.backend().buffer();
+    (0..buf.area.height)
+        .map(|y| {
+            let mut s = String::new();
+            let mut x = 0;
+            while x < buf.area.width {
+                let sym = buf[(x, y)].symbol();
+                s.push_str(sym);
+                x += unicode_width::UnicodeWidthStr::width(sym).max(1) as u16;
+            }
+            s
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn start_lift_run(app: &mut App, filter: &str, location: &str) {
+    app.key(ch('!'));
+    typ(app, filter);
+    let s = screen(app);
+    assert!(s.contains("elevator-entrapment"), "{s}");
+    assert!(!s.contains("gas-leak"), "the list is filtered: {s}");
+    app.key(key(KeyCode::Enter));
+    typ(app, location);
+    app.key(key(KeyCode::Enter));
+}
+
+#[test]
+fn the_picker_filters_and_starts_a_run_that_the_runner_shows_in_english() {
+    let fx = fixture();
+    let mut app = fx.app("王伟", Lang::En);
+    app.key(ch('!'));
+    let s = screen(&app);
+    assert!(s.contains("Emergency plans") && s.contains("fire"), "{s}");
+    app.key(key(KeyCode::Esc));
+    start_lift_run(&mut app, "lift", "3-A");
+    let s = screen(&app);
+    assert!(s.contains("EM1 Elevator entrapment @ 3-A"), "{s}");
+    assert!(s.contains("Emergency EM1 started"), "{s}");
+    // The elapsed time in large digits, and the maintenance company's number.
+    assert!(s.contains("┏━┓ ┏━┓   ┏━┓ ┏━┓"), "{s}");
+    assert!(s.contains("Elapsed 00:00"), "{s}");
+    assert!(s.contains("0571-88235617"), "{s}");
+    assert!(s.contains("▶[ ] 1*"), "the current step is marked: {s}");
+    assert!(
+        s.contains("in 30:00"),
+        "the 30-minute deadline counts down: {s}"
+    );
+
+    // Step 1 asks for its value; done with it, step 2 becomes current.
+    app.key(ch('x'));
+    assert!(screen(&app).contains("Step 1 done · People trapped"));
+    typ(&mut app, "2");
+    app.key(key(KeyCode::Enter));
+    let s = screen(&app);
+    assert!(s.contains("[x] 1*") && s.contains("▶[ ] 2*"), "{s}");
+    let run = app.state.run("EM1").unwrap().clone();
+    assert_eq!(run.progress[0].value.as_deref(), Some("2"));
+
+    // A critical step: the plain skip is refused, then overridden.
+    app.key(ch('s'));
+    typ(&mut app, "spoke through the door");
+    app.key(key(KeyCode::Enter));
+    let s = screen(&app);
+    assert!(s.contains("step 2 is critical"), "{s}");
+    assert!(s.contains("Override and skip it?"), "{s}");
+    app.key(ch('y'));
+    let s = screen(&app);
+    assert!(s.contains("[-] 2*"), "{s}");
+    assert!(app.state.run("EM1").unwrap().progress[1].overridden);
+
+    // Out of order: move to step 4 and do it before step 3.
+    app.key(key(KeyCode::Down));
+    app.key(ch('x'));
+    let s = screen(&app);
+    assert!(s.contains("▶[ ] 3*") && s.contains("[x] 4*"), "{s}");
+
+    // A note, then closing is refused with the pending critical steps named.
+    app.key(ch('n'));
+    typ(&mut app, "engineer on the way");
+    app.key(key(KeyCode::Enter));
+    assert_eq!(app.state.run("EM1").unwrap().notes.len(), 1);
+    app.key(ch('c'));
+    let s = screen(&app);
+    assert!(s.contains("cannot close") && s.contains("3, 6, 7"), "{s}");
+
+    // Thirty-one minutes on, the arrival deadline is missed: "!!" and red.
+    fx.clock.advance(Duration::minutes(31));
+    app.refresh();
+    let s = screen(&app);
+    assert!(s.contains("!! late 1:00"), "{s}");
+    assert!(s.contains("Elapsed 31:00"), "{s}");
+}
+
+#[test]
+fn the_runner_in_chinese_and_the_banner_jumps_back_to_it() {
+    let fx = fixture();
+    let mut app = fx.app("王伟", Lang::Zh);
+    start_lift_run(&mut app, "电梯", "");
+    let s = screen(&app);
+    assert!(s.contains("EM1 电梯困人 · 启动人 王伟"), "{s}");
+    assert!(s.contains("已进行 00:00"), "{s}");
+    assert!(s.contains("剩 30:00"), "{s}");
+    assert!(s.contains("接警"), "{s}");
+    app.key(key(KeyCode::Esc));
+    fx.clock.advance(Duration::minutes(2));
+    app.refresh();
+    let s = screen(&app);
+    assert!(
+        s.contains("!! 紧急事件 EM1 电梯困人 · 已进行 2m00 · [Ctrl-e]"),
+        "{s}"
+    );
+    // A second run; the jump key cycles through both.
+    app.key(ch('!'));
+    typ(&mut app, "火");
+    app.key(key(KeyCode::Enter));
+    app.key(key(KeyCode::Enter));
+    assert!(screen(&app).contains("EM2 火灾"));
+    app.key(key(KeyCode::Esc));
+    app.key(ctrl('e'));
+    assert!(screen(&app).contains("EM1 电梯困人 · 启动人"));
+    app.key(ctrl('e'));
+    assert!(screen(&app).contains("EM2 火灾 · 启动人"));
+    app.key(ctrl('e'));
+    assert!(screen(&app).contains("EM1 电梯困人 · 启动人"));
+}
+
+#[test]
+fn bang_is_text_in_a_form_and_the_jump_key_says_when_nothing_runs() {
+    let fx = fixture();
+    let mut app = fx.app("王伟", Lang::En);
+    app.key(ctrl('e'));
+    assert!(screen(&app).contains("No emergency is active."));
+    app.key(ch('n'));
+    typ(&mut app, "1-0101!");
+    let s = screen(&app);
+    assert!(
+        s.contains("1-0101!") && !s.contains("Emergency plans"),
+        "{s}"
+    );
+}
+
+#[test]
+fn handover_on_a_single_console_in_english_writes_the_files_and_is_signed_by_name() {
+    let fx = fixture();
+    let mut app = fx.app("王伟", Lang::En);
+    start_lift_run(&mut app, "lift", "3-A");
+    app.key(key(KeyCode::Esc));
+    app.key(ch('h'));
+    let s = screen(&app);
+    assert!(s.contains("Handover · Shift 1 · 王伟"), "{s}");
+    assert!(
+        s.contains("Shift handover record"),
+        "the report preview: {s}"
+    );
+    typ(&mut app, "李梅");
+    app.key(key(KeyCode::Tab));
+    typ(&mut app, "EM1 still running");
+    app.key(ctrl('s'));
+    // The active emergency needs a reason; the form keeps what was typed.
+    let s = screen(&app);
+    assert!(
+        s.contains("emergency EM1") && s.contains("still active"),
+        "{s}"
+    );
+    assert!(s.contains("Reason to hand over anyway"), "{s}");
+    assert!(s.contains("李梅") && s.contains("EM1 still running"), "{s}");
+    typ(&mut app, "briefed in person");
+    app.key(ctrl('s'));
+    let s = screen(&app);
+    assert!(s.contains("Handed over; files written"), "{s}");
+    for ext in ["jsonl", "csv", "md"] {
+        let p = fx
+            .dir
+            .path()
+            .join(format!("exports/2026-11-25-shift-1.{ext}"));
+        assert!(p.exists(), "{} missing: {s}", p.display());
+        assert!(s.contains(&format!("2026-11-25-shift-1.{ext}")), "{s}");
+    }
+    app.key(key(KeyCode::Esc));
+    let s = screen(&app);
+    assert!(
+        s.contains("Handover waiting for signature · 王伟 → 李梅 · S to sign"),
+        "{s}"
+    );
+
+    // The incoming operator signs at this console by typing their name.
+    app.key(ch('S'));
+    typ(&mut app, "李");
+    app.key(key(KeyCode::Enter));
+    assert!(screen(&app).contains("addressed to 李梅"));
+    typ(&mut app, "梅");
+    app.key(key(KeyCode::Enter));
+    let s = screen(&app);
+    assert!(s.contains("Shift 2 signed by 李梅"), "{s}");
+    assert!(app.state.shifts.awaiting_signature().is_none());
+    let recs = fx.local("x").records(1, 1000).unwrap();
+    let signed = recs.last().unwrap();
+    assert_eq!(
+        signed.body.operator, "王伟",
+        "the console's user stays the operator"
+    );
+}
+
+#[test]
+fn handover_in_chinese_and_signing_or_refusing_from_the_incoming_session() {
+    let fx = fixture();
+    let mut out = fx.app("王伟", Lang::Zh);
+    out.key(ch('h'));
+    assert!(screen(&out).contains("未开班"), "no shift yet");
+    out.key(key(KeyCode::Esc));
+    start_lift_run(&mut out, "电梯", "");
+    let run = Command::EmergencyClose { run: "EM1".into() };
+    assert!(out.submit(run).is_err(), "critical steps pending");
+    out.key(key(KeyCode::Esc));
+    out.key(ch('h'));
+    let s = screen(&out);
+    assert!(
+        s.contains("交接班 · 班次 1 · 王伟") && s.contains("接班人"),
+        "{s}"
+    );
+    assert!(s.contains("交接班记录"), "{s}");
+    typ(&mut out, "李梅");
+    out.key(ctrl('s'));
+    assert!(screen(&out).contains("仍然交班的原因"));
+    typ(&mut out, "当面交代");
+    out.key(ctrl('s'));
+    assert!(screen(&out).contains("已交班，文件已写出"));
+
+    // 李梅's own dashboard: the banner, her name filled in; she refuses, then signs.
+    let mut inc = fx.app("李梅", Lang::Zh);
+    let s = screen(&inc);
+    assert!(s.contains("交接班待签收 · 王伟 → 李梅 · S 签收"), "{s}");
+    inc.key(ch('S'));
+    assert!(screen(&inc).contains("李梅"));
+    inc.key(ctrl('r'));
+    typ(&mut inc, "工单R001未交代");
+    inc.key(key(KeyCode::Enter));
+    assert!(inc.state.shifts.awaiting_signature().is_some());
+    inc.key(ch('S'));
+    inc.key(key(KeyCode::Enter));
+    assert!(screen(&inc).contains("班次 2 已由 李梅 签收"));
+}
+
+#[test]
+fn a_lost_connection_shows_in_the_header_and_clears_on_reconnect() {
+    for (lang, words) in [
+        (Lang::En, "DISCONNECTED from the desk"),
+        (Lang::Zh, "与值班台的连接已断开"),
+    ] {
+        let fx = fixture();
+        let mut app = fx.app("王伟", lang);
+        app.key(ch('n'));
+        typ(&mut app, "1-0101");
+        app.live(Live::Disconnected("lost the owner".into()));
+        let s = screen(&app);
+        assert!(s.contains(words), "{s}");
+        assert!(s.contains("1-0101"), "the form keeps its input: {s}");
+        app.live(Live::Reconnected);
+        let s = screen(&app);
+        assert!(!s.contains(words) && s.contains("1-0101"), "{s}");
+    }
+}
+
+/// A desk whose disk is full (or whose owner is gone): every submit fails so.
+struct Failing(Local, fn() -> DeskError);
+
+impl DeskApi for Failing {
+    fn submit(&mut self, _: Command, _: Option<String>) -> Result<Committed, DeskError> {
+        Err((self.1)())
+    }
+    fn snapshot(&mut self) -> Result<dutydesk::seam::Snapshot, DeskError> {
+        self.0.snapshot()
+    }
+    fn records(&mut self, from: u64, limit: usize) -> Result<Vec<Record>, DeskError> {
+        self.0.records(from, limit)
+    }
+    fn subscribe(&mut self) -> Result<Receiver<Record>, DeskError> {
+        self.0.subscribe()
+    }
+    fn actor(&self) -> &Actor {
+        self.0.actor()
+    }
+}
+
+#[test]
+fn a_full_disk_or_a_lost_owner_keeps_the_form_and_says_why() {
+    let fx = fixture();
+    let full = || DeskError::Storage("could not append: No space left on device".into());
+    let mut app = fx.app_with(Box::new(Failing(fx.local("王伟"), full)), Lang::En);
+    app.key(ch('n'));
+    typ(&mut app, "1-0101");
+    for _ in 0..5 {
+        app.key(key(KeyCode::Tab));
+    }
+    typ(&mut app, "Pipe burst");
+    app.key(ctrl('s'));
+    let s = screen(&app);
+    assert!(s.contains("NOT SAVED: the disk refused the write"), "{s}");
+    assert!(
+        s.contains("No space left") && s.contains("Pipe burst"),
+        "{s}"
+    );
+
+    let gone = || DeskError::Connection("no owner answers".into());
+    let mut app = fx.app_with(Box::new(Failing(fx.local("王伟"), gone)), Lang::Zh);
+    app.key(ch('!'));
+    typ(&mut app, "fire");
+    app.key(key(KeyCode::Enter));
+    typ(&mut app, "B1");
+    app.key(key(KeyCode::Enter));
+    let s = screen(&app);
+    assert!(
+        s.contains("与值班台的连接已断开") && s.contains("B1"),
+        "{s}"
+    );
+}
