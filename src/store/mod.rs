@@ -430,3 +430,6 @@ fn open_error(dir: &Path, e: sled::Error) -> DeskError {
         )),
     }
 }
+
+#[cfg(test)]
+mod reopen_tests;
