@@ -183,4 +183,8 @@ fn a_full_disk_refuses_the_command_and_service_resumes_when_space_returns() {
     let all = log_lines(&data).join("\n");
     assert!(!all.contains("REFUSED"));
     stop_owner(&data);
+    println!(
+        "disk-full drill on an 8 MiB tmpfs: refused with exit 8, log unchanged, \
+         resumed through the same owner (pid {owner}) once space returned; chain verified"
+    );
 }
