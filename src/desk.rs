@@ -253,7 +253,7 @@ impl Desk {
                 event,
             });
         }
-        let records = self.store.append(bodies)?;
+        let records = self.append(bodies)?;
         for r in &records {
             self.state.apply(r);
         }
@@ -270,6 +270,17 @@ impl Desk {
             records,
             warnings: decision.warnings,
         })
+    }
+
+    /// Appends durably. A store poisoned by an earlier failed write (disk full
+    /// while sled was flushing) is reopened first, so service resumes by itself
+    /// once space returns; the state needs no refold, as a refused batch was never
+    /// folded in and `Store::reopen` drops it from the log.
+    fn append(&mut self, bodies: Vec<Body>) -> Result<Vec<Record>, DeskError> {
+        if self.store.is_poisoned() {
+            self.store.reopen()?;
+        }
+        self.store.append(bodies)
     }
 
     /// For bulk generation only: see [`Store::defer_durability`].

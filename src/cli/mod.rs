@@ -89,7 +89,8 @@ fn run(cli: Cli) -> Result<i32, DeskError> {
         Cmd::Doctor { json } => {
             let dir = connect::data_dir(&cli)?;
             let mut api = connect::open(&cli)?;
-            let report = crate::doctor::examine(&dir, api.as_mut(), None)?;
+            let owner = crate::doctor::owner_status(&dir);
+            let report = crate::doctor::examine(&dir, api.as_mut(), owner)?;
             if *json {
                 println!(
                     "{}",

@@ -131,6 +131,7 @@ fn tickets(api: &mut dyn DeskApi, all: bool, json: bool, lang: Lang) -> Result<i
         .state
         .tickets
         .values()
+        .map(|t| &**t)
         .filter(|t| all || t.is_open())
         .collect();
     let mut out = std::io::stdout().lock();

@@ -55,6 +55,23 @@ pub fn free_bytes(path: &Path) -> Option<u64> {
     Some(st.f_bavail as u64 * st.f_frsize as u64)
 }
 
+/// The owner process named by its lock file: its pid, and whether it is alive.
+pub fn owner_status(dir: &Path) -> Option<String> {
+    let pid = crate::server::owner::owner_pid(dir)?;
+    let alive = i32::try_from(pid)
+        .ok()
+        // SAFETY: signal 0 only asks whether the process exists.
+        .is_some_and(|p| p > 0 && unsafe { libc::kill(p, 0) } == 0);
+    Some(if alive {
+        format!("pid {pid}, running (it holds the store; every command goes through it)")
+    } else {
+        format!(
+            "pid {pid}, not running: a stale lock from an owner that died; \
+             the next command starts a new one"
+        )
+    })
+}
+
 /// Walks every record through the seam, checking sequence and links.
 pub fn verify_chain(api: &mut dyn DeskApi) -> Result<(u64, Option<String>), DeskError> {
     let mut from = 1;

@@ -164,6 +164,7 @@ impl Slice {
         self.state
             .tickets
             .values()
+            .map(|t| &**t)
             .filter(|t| t.is_open() || t.seqs.iter().any(|s| (first..=last).contains(s)))
             .collect()
     }

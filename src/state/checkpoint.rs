@@ -57,7 +57,12 @@ pub fn load(path: &Path) -> Option<Checkpoint> {
 /// Writes a checkpoint of `state` (folded up to the record with `hash`), whole or
 /// not at all. A failure is not an error for the caller: the log is the truth.
 pub fn save(path: &Path, state: &State, hash: &Hash) -> bool {
-    let Ok(payload) = postcard::to_stdvec(state) else {
+    // Sized first so the buffer is allocated once, exactly (no doubling to 2x at
+    // the owner's memory peak).
+    let Ok(size) = postcard::experimental::serialized_size(state) else {
+        return false;
+    };
+    let Ok(payload) = postcard::to_extend(state, Vec::with_capacity(size)) else {
         return false;
     };
     let sum: [u8; 32] = Sha256::digest(&payload).into();

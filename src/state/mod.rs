@@ -22,8 +22,11 @@ const REMEMBERED_REQUESTS: usize = 10_000;
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct State {
     pub site: String,
-    /// Tickets by number (the number inside the id is unique).
-    pub tickets: BTreeMap<u64, Ticket>,
+    /// Tickets by number (the number inside the id is unique). Boxed: a map node
+    /// then holds 16-byte entries instead of 330-byte tickets, and the nodes a
+    /// fold leaves half full (sequential inserts split them 6/5) waste little; at a
+    /// year of data this saves ~40 MB.
+    pub tickets: BTreeMap<u64, Box<Ticket>>,
     pub shifts: Shifts,
     /// Emergency runs by number (`EM3` is 3).
     pub runs: BTreeMap<u64, Run>,
@@ -40,7 +43,9 @@ impl State {
     }
 
     pub fn ticket(&self, id_text: &str) -> Option<&Ticket> {
-        self.tickets.get(&TicketId::number_of(id_text)?)
+        self.tickets
+            .get(&TicketId::number_of(id_text)?)
+            .map(|t| &**t)
     }
 
     pub fn run(&self, id_text: &str) -> Option<&Run> {
@@ -56,7 +61,7 @@ impl State {
     }
 
     pub fn open_tickets(&self) -> impl Iterator<Item = &Ticket> {
-        self.tickets.values().filter(|t| t.is_open())
+        self.tickets.values().map(|t| &**t).filter(|t| t.is_open())
     }
 
     pub fn active_runs(&self) -> impl Iterator<Item = &Run> {
@@ -96,7 +101,7 @@ impl State {
             } => {
                 self.tickets.insert(
                     id.number(),
-                    Ticket {
+                    Box::new(Ticket {
                         id: id.clone(),
                         kind: *kind,
                         priority: *priority,
@@ -121,7 +126,7 @@ impl State {
                         callbacks_satisfied: 0,
                         callbacks_unsatisfied: 0,
                         seqs: vec![seq],
-                    },
+                    }),
                 );
             }
             Event::TicketDispatched {

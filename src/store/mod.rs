@@ -7,6 +7,9 @@
 
 pub mod record;
 pub mod recover;
+mod space;
+
+pub use space::FREE_MARGIN;
 
 use std::path::{Path, PathBuf};
 
@@ -16,18 +19,24 @@ pub use record::{Body, Hash, Record, GENESIS};
 /// The marker file of the last acknowledged record, inside the store's directory.
 pub const ACKNOWLEDGED: &str = "acknowledged";
 
-pub struct Store {
+/// The open sled handles; `None` only between dropping them and opening them
+/// again in [`Store::reopen`], or if that reopening failed.
+struct Handles {
     db: sled::Db,
     /// sled's data file, opened again only to fsync it: sled 0.34.7's `flush` ends
     /// in `sync_file_range` on Linux, which neither flushes the drive's write cache
     /// nor the file's metadata, so it is not durable across a power cut.
     data_file: std::fs::File,
+    log: sled::Tree,
+}
+
+pub struct Store {
+    handles: Option<Handles>,
     /// The last acknowledged record (seq, hash), rewritten after every durable
     /// append. sled treats a damaged tail as a torn write and silently drops it
     /// on open; this marker is how the desk notices acknowledged records went
     /// missing and refuses to go on as if nothing happened.
     acknowledged: std::fs::File,
-    log: sled::Tree,
     path: PathBuf,
     head_seq: u64,
     head_hash: Hash,
@@ -72,10 +81,8 @@ impl Store {
             .open(&marker)
             .map_err(|e| DeskError::storage(&format!("open {}", marker.display()), e))?;
         let mut store = Store {
-            db,
-            data_file,
+            handles: Some(Handles { db, data_file, log }),
             acknowledged,
-            log,
             path: dir.to_path_buf(),
             head_seq: 0,
             head_hash: GENESIS,
@@ -83,7 +90,7 @@ impl Store {
             poisoned: None,
             deferred: false,
         };
-        if let Some(last) = store.log.last().map_err(|e| open_error(dir, e))? {
+        if let Some(last) = store.log()?.last().map_err(|e| open_error(dir, e))? {
             let rec = Record::decode(&last.1).map_err(|why| damaged(dir, seq_of(&last.0), &why))?;
             store.head_seq = rec.body.seq;
             store.head_hash = rec.hash;
@@ -151,6 +158,7 @@ impl Store {
         }
         let mut batch = sled::Batch::default();
         let mut out = Vec::with_capacity(bodies.len());
+        let mut batch_bytes = 0u64;
         let mut prev = self.head_hash;
         let mut seq = self.head_seq;
         for mut body in bodies {
@@ -158,13 +166,17 @@ impl Store {
             body.seq = seq;
             let (rec, bytes) = Record::seal(body, prev)?;
             prev = rec.hash;
+            batch_bytes += bytes.len() as u64;
             batch.insert(&seq.to_be_bytes(), bytes);
             out.push(rec);
         }
         if out.is_empty() {
             return Ok(out);
         }
-        if let Err(e) = self.log.apply_batch(batch) {
+        // Refused before anything is written: a batch that reaches sled's buffers
+        // but not the disk could still be written later by sled's own flusher.
+        space::check(&self.path, batch_bytes)?;
+        if let Err(e) = self.log()?.apply_batch(batch) {
             self.poisoned = Some(e.to_string());
             return Err(DeskError::storage("write to the log", e));
         }
@@ -192,7 +204,7 @@ impl Store {
     pub fn records_from(&self, from: u64) -> RecordIter<'_> {
         let start = from.max(1);
         RecordIter {
-            inner: self.log.range(start.to_be_bytes()..),
+            inner: self.log().map(|log| log.range(start.to_be_bytes()..)),
             path: &self.path,
             expect_seq: start,
             prev: if start == 1 { Some(GENESIS) } else { None },
@@ -208,7 +220,7 @@ impl Store {
     }
 
     pub fn get(&self, seq: u64) -> Result<Option<Record>, DeskError> {
-        match self.log.get(seq.to_be_bytes()) {
+        match self.log()?.get(seq.to_be_bytes()) {
             Ok(Some(bytes)) => Record::decode(&bytes)
                 .map(Some)
                 .map_err(|why| damaged(&self.path, seq, &why)),
@@ -238,12 +250,67 @@ impl Store {
     /// `data_file`) is what puts them on the disk, the same call sled uses for its
     /// own periodic sync.
     fn make_durable(&self) -> Result<(), DeskError> {
-        self.db
-            .flush()
+        let h = self.handles()?;
+        h.db.flush()
             .map_err(|e| DeskError::storage("make the record durable", e))?;
-        self.data_file
+        h.data_file
             .sync_all()
             .map_err(|e| DeskError::storage("make the record durable", e))
+    }
+
+    /// Opens the store again after a failed write, with only what was acknowledged.
+    ///
+    /// A batch the disk refused half-way may sit in sled's buffers, and sled writes
+    /// those buffers out on its own (its flusher, or when the handle is dropped) once
+    /// space returns. Those records were refused to the operator, so they must not
+    /// appear: anything after the last acknowledged record is removed, durably,
+    /// before the store takes new writes. The acknowledged records stay untouched.
+    pub fn reopen(&mut self) -> Result<(), DeskError> {
+        let (dir, seq, hash) = (self.path.clone(), self.head_seq, self.head_hash);
+        // sled holds a lock on its files: the old handles must be gone first.
+        self.handles = None;
+        let mut store = Store::open(&dir)?;
+        if store.head_seq > seq {
+            let mut batch = sled::Batch::default();
+            for s in seq + 1..=store.head_seq {
+                batch.remove(&s.to_be_bytes());
+            }
+            store
+                .log()?
+                .apply_batch(batch)
+                .map_err(|e| DeskError::storage("remove a refused write from the log", e))?;
+            store.make_durable()?;
+        }
+        let at_us = match store.get(seq)? {
+            Some(rec) if rec.hash == hash => rec.body.at_us,
+            None if seq == 0 => 0,
+            _ => {
+                return Err(DeskError::Damaged(format!(
+                    "the store at {} is damaged: after a failed write it no longer holds record {seq} \
+                     as acknowledged. Nothing will be written to it. Run `dutydesk recover --out NEWDIR`",
+                    dir.display()
+                )))
+            }
+        };
+        store.head_seq = seq;
+        store.head_hash = hash;
+        store.head_at_us = at_us;
+        *self = store;
+        Ok(())
+    }
+
+    fn handles(&self) -> Result<&Handles, DeskError> {
+        self.handles.as_ref().ok_or_else(|| {
+            DeskError::Storage(format!(
+                "the store at {} could not be opened again after a failed write; nothing was recorded. \
+                 Check the disk (free space, `dutydesk doctor`) and try again",
+                self.path.display()
+            ))
+        })
+    }
+
+    fn log(&self) -> Result<&sled::Tree, DeskError> {
+        Ok(&self.handles()?.log)
     }
 
     /// Whether a failed write has stopped this handle from writing.
@@ -253,12 +320,16 @@ impl Store {
 
     /// Bytes the store takes on disk.
     pub fn size_on_disk(&self) -> u64 {
-        self.db.size_on_disk().unwrap_or(0)
+        self.handles()
+            .ok()
+            .and_then(|h| h.db.size_on_disk().ok())
+            .unwrap_or(0)
     }
 }
 
 pub struct RecordIter<'a> {
-    inner: sled::Iter,
+    /// An error instead when the store's handles are gone (a failed reopen).
+    inner: Result<sled::Iter, DeskError>,
     path: &'a Path,
     expect_seq: u64,
     prev: Option<Hash>,
@@ -272,7 +343,14 @@ impl Iterator for RecordIter<'_> {
         if self.expect_seq > self.end {
             return None;
         }
-        let item = match self.inner.next()? {
+        let inner = match &mut self.inner {
+            Ok(inner) => inner,
+            Err(e) => {
+                self.expect_seq = u64::MAX;
+                return Some(Err(e.clone()));
+            }
+        };
+        let item = match inner.next()? {
             Ok(kv) => kv,
             Err(e) => return Some(Err(open_error(self.path, e))),
         };
@@ -352,3 +430,6 @@ fn open_error(dir: &Path, e: sled::Error) -> DeskError {
         )),
     }
 }
+
+#[cfg(test)]
+mod reopen_tests;
