@@ -40,6 +40,12 @@ pub enum ShiftCmd {
         #[arg(long, value_name = "TEXT")]
         reason: String,
     },
+    /// Take back a handover that is not signed yet (a wrong name, a refusal):
+    /// your shift goes on and you can hand it over again.
+    Withdraw {
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
+    },
     /// Show the current shift (--json: id, operator, started_at, accepted).
     Current {
         #[arg(long)]
@@ -107,6 +113,22 @@ pub fn run(api: &mut dyn DeskApi, cmd: &ShiftCmd, data: &Path) -> Result<i32, De
             }
             eprintln!(
                 "shift {from} handed over to {to}; waiting for their signature: dutydesk --operator {to} shift accept"
+            );
+            Ok(0)
+        }
+        ShiftCmd::Withdraw { reason } => {
+            let c = api.submit(
+                Command::ShiftWithdraw {
+                    reason: reason.clone(),
+                },
+                None,
+            )?;
+            warn(&c.warnings);
+            let snap = api.snapshot()?;
+            let _ = writeln!(
+                out,
+                "handover withdrawn; {}",
+                describe(snap.state.shifts.current(), snap.state.shifts.responsible())
             );
             Ok(0)
         }

@@ -206,11 +206,12 @@ fn show(api: &mut dyn DeskApi, id: &str, json: bool, lang: Lang) -> Result<i32, 
         } else {
             "Caller"
         },
-        t.caller.as_deref().unwrap_or(if lang == Lang::Zh {
-            "匿名"
-        } else {
-            "anonymous"
-        }),
+        match (&t.caller, t.anonymous, lang) {
+            (Some(c), _, _) => c.as_str(),
+            (None, true, Lang::Zh) => "匿名 (来电人不愿留名)",
+            (None, true, Lang::En) => "anonymous (declined to give a name)",
+            (None, false, _) => "-",
+        },
         t.phone.as_deref().unwrap_or(""),
     );
     for r in &timeline {

@@ -103,6 +103,10 @@ pub enum Command {
     ShiftSign {
         signed_by: String,
     },
+    /// Takes back a handover that has not been signed (a wrong name, a refusal).
+    ShiftWithdraw {
+        reason: String,
+    },
 }
 
 impl Command {
@@ -128,6 +132,7 @@ impl Command {
             Command::EmergencyReported { .. } => "emergency report",
             Command::ExportRecorded { .. } => "export",
             Command::ShiftSign { .. } => "shift sign",
+            Command::ShiftWithdraw { .. } => "shift withdraw",
         }
     }
 }

@@ -138,6 +138,18 @@ pub enum Event {
         shift: u64,
         paths: Vec<String>,
     },
+    /// The caller declined to give a name (the manuals say to respect that and
+    /// mark the record), as opposed to a name that was simply not taken.
+    CallerAnonymous {
+        id: TicketId,
+    },
+    /// The outgoing operator (or the duty manager) took back a handover that was
+    /// not yet signed, e.g. addressed to the wrong name; their shift goes on.
+    HandoverWithdrawn {
+        shift: u64,
+        by: String,
+        reason: String,
+    },
 }
 
 impl Event {
@@ -164,6 +176,8 @@ impl Event {
             Event::EmergencyClosed { .. } => "emergency_closed",
             Event::IncidentReportWritten { .. } => "incident_report_written",
             Event::ExportWritten { .. } => "export_written",
+            Event::CallerAnonymous { .. } => "caller_anonymous",
+            Event::HandoverWithdrawn { .. } => "handover_withdrawn",
         }
     }
 
@@ -177,7 +191,8 @@ impl Event {
             | Event::CallbackRecorded { id, .. }
             | Event::TicketClosed { id, .. }
             | Event::TicketCancelled { id, .. }
-            | Event::TicketNoted { id, .. } => Some(id),
+            | Event::TicketNoted { id, .. }
+            | Event::CallerAnonymous { id } => Some(id),
             Event::EmergencyStarted { ticket, .. } => Some(ticket),
             _ => None,
         }

@@ -13,6 +13,7 @@ pub fn ticket(t: &Ticket) -> Value {
         "state": t.state.as_str(),
         "unit": t.unit,
         "caller": t.caller,
+        "anonymous": t.anonymous,
         "phone": t.phone,
         "summary": t.summary,
         "department": t.department.map(|d| d.as_str()),

@@ -160,7 +160,8 @@ pub fn decide(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, D
                 )));
             }
             let mut events = vec![Event::EmergencyClosed { run: r.id.clone() }];
-            // The run's own emergency ticket is finished with the run.
+            // The run's own emergency ticket is told the run closed; it follows its
+            // own moves (dispatch, work, done, close) like any ticket.
             if let Some(t) = state.ticket(&r.ticket.0) {
                 if t.kind == Kind::Emergency && t.is_open() && t.state != TicketState::Done {
                     events.push(Event::TicketNoted {

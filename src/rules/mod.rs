@@ -63,6 +63,7 @@ fn decide_area(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, 
         | Command::ShiftAccept
         | Command::ShiftRefuse { .. }
         | Command::ShiftSign { .. }
+        | Command::ShiftWithdraw { .. }
         | Command::ExportRecorded { .. } => shifts::decide(state, cmd, ctx),
         Command::EmergencyStart { .. }
         | Command::EmergencyStep { .. }

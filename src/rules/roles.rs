@@ -35,6 +35,7 @@ pub fn check(actor: &Actor, cmd: &Command, _state: &State) -> Result<(), DeskErr
             | Command::ShiftAccept
             | Command::ShiftRefuse { .. }
             | Command::ShiftSign { .. }
+            | Command::ShiftWithdraw { .. }
             | Command::ExportRecorded { .. } => true,
             Command::Dispatch { to, .. } => *to == Department::Security,
             _ => false,

@@ -119,6 +119,28 @@ pub fn decide(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, D
                 by: name,
             }]))
         }
+        Command::ShiftWithdraw { reason } => {
+            let Some(cur) = state.shifts.awaiting_signature() else {
+                return Err(DeskError::Refused(
+                    "no handover is waiting for a signature; there is nothing to withdraw".into(),
+                ));
+            };
+            let outgoing = cur.from_operator.as_deref() == Some(me.as_str());
+            let manager = ctx.actor.role == Some(crate::domain::Role::DutyManager);
+            if !outgoing && !manager {
+                return Err(DeskError::Refused(format!(
+                    "only {} (who handed over) or the duty manager may withdraw this handover",
+                    cur.from_operator
+                        .as_deref()
+                        .unwrap_or("the outgoing operator")
+                )));
+            }
+            Ok(Decision::of(vec![Event::HandoverWithdrawn {
+                shift: cur.id,
+                by: me.clone(),
+                reason: required_text("reason", reason)?,
+            }]))
+        }
         Command::ExportRecorded { shift, paths } => {
             if state.shifts.get(*shift).is_none() {
                 return Err(DeskError::NotFound(format!("no shift {shift}")));

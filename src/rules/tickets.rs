@@ -24,7 +24,8 @@ pub fn decide(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, D
             if !matches!(t.state, TicketState::New | TicketState::Dispatched) {
                 return Err(refused(t, "dispatch"));
             }
-            // The target is measured from the call (or from the reopen) to the first dispatch.
+            // The target is measured from the call to the first dispatch; a ticket
+            // reopened by an unsatisfied callback is not measured again.
             let target = if t.first_dispatched_at_us.is_none() {
                 ctx.site
                     .targets
@@ -180,19 +181,20 @@ fn call(
         warnings.push(format!("{unit} already has open ticket {r}; linked to it"));
     }
     let id = TicketId::new(kind, state.next_ticket_number());
-    Ok(Decision {
-        events: vec![Event::TicketOpened {
-            id,
-            kind,
-            priority,
-            unit,
-            caller,
-            phone,
-            summary,
-            related,
-        }],
-        warnings,
-    })
+    let mut events = vec![Event::TicketOpened {
+        id: id.clone(),
+        kind,
+        priority,
+        unit,
+        caller,
+        phone,
+        summary,
+        related,
+    }];
+    if anonymous {
+        events.push(Event::CallerAnonymous { id });
+    }
+    Ok(Decision { events, warnings })
 }
 
 /// Accepts digits with the usual separators and an optional leading +; 3 to 20 digits.

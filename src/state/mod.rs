@@ -107,6 +107,7 @@ impl State {
                         priority: *priority,
                         unit: unit.clone(),
                         caller: caller.clone(),
+                        anonymous: false,
                         phone: phone.clone(),
                         summary: summary.clone(),
                         department: None,
@@ -202,6 +203,7 @@ impl State {
                     first_seq,
                     last_seq: seq,
                     exports: Vec::new(),
+                    withdrawn: false,
                 });
             }
             Event::HandoverOffered {
@@ -231,6 +233,7 @@ impl State {
                     first_seq: seq + 1,
                     last_seq: seq,
                     exports: Vec::new(),
+                    withdrawn: false,
                 });
             }
             Event::HandoverAccepted { shift, .. } => {
@@ -329,6 +332,21 @@ impl State {
                 if let Some(r) = run_number(run).and_then(|n| self.runs.get_mut(&n)) {
                     r.report = Some(path.clone());
                     r.seqs.push(seq);
+                }
+            }
+            Event::CallerAnonymous { id } => self.with_ticket(id, seq, at, |t| {
+                t.anonymous = true;
+            }),
+            Event::HandoverWithdrawn { shift, .. } => {
+                let from = self.shifts.get(*shift).and_then(|s| s.from_shift);
+                if let Some(s) = self.shifts.get_mut(*shift) {
+                    s.withdrawn = true;
+                    s.ended_at_us = Some(at);
+                }
+                // The outgoing shift goes on as if it had not been handed over.
+                if let Some(f) = from.and_then(|f| self.shifts.get_mut(f)) {
+                    f.ended_at_us = None;
+                    f.last_seq = seq;
                 }
             }
             Event::ExportWritten { shift, paths } => {

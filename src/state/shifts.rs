@@ -27,6 +27,8 @@ pub struct Shift {
     pub first_seq: u64,
     pub last_seq: u64,
     pub exports: Vec<String>,
+    /// A handover taken back before it was signed: this shift never began.
+    pub withdrawn: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,7 +39,8 @@ pub struct Shifts {
 impl Shifts {
     /// The open shift: the last one, unless it has ended.
     pub fn current(&self) -> Option<&Shift> {
-        self.all.last().filter(|s| s.ended_at_us.is_none())
+        // Normally the last one; after a withdrawn handover, the shift it came from.
+        self.all.iter().rev().find(|s| s.ended_at_us.is_none())
     }
 
     pub fn get(&self, id: u64) -> Option<&Shift> {

@@ -18,6 +18,8 @@ pub struct Ticket {
     pub priority: Priority,
     pub unit: String,
     pub caller: Option<String>,
+    /// The caller declined to give a name (not merely a name not taken).
+    pub anonymous: bool,
     pub phone: Option<String>,
     pub summary: String,
     pub department: Option<Department>,

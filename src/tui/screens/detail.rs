@@ -112,9 +112,10 @@ impl Screen for Detail {
             Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(top);
 
         let label = |b| format!("{} ", fit(tr(b, l), 10));
-        let caller = match (&t.caller, t.opened_by.is_empty()) {
+        let caller = match (&t.caller, t.anonymous) {
             (Some(c), _) => c.clone(),
-            (None, _) => tr(s::ANONYMOUS, l).to_string(),
+            (None, true) => tr(s::ANONYMOUS, l).to_string(),
+            (None, false) => "-".to_string(),
         };
         let due = due_us(t, &app.site)
             .map(|d| {
