@@ -2,49 +2,78 @@
 
 use thiserror::Error;
 
+use crate::domain::Lang;
+
 #[derive(Debug, Error, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum DeskError {
     /// A field of a command is wrong: which field, and why.
-    #[error("{field}: {reason}")]
+    #[error("{field}: {}", en(reason))]
     Invalid { field: String, reason: String },
 
     /// Nothing by that id.
-    #[error("{0}")]
+    #[error("{}", en(.0))]
     NotFound(String),
 
     /// The move is not legal in the current state; the message says what is.
-    #[error("{0}")]
+    #[error("{}", en(.0))]
     Refused(String),
 
     /// The operator's role does not allow this command.
-    #[error("{0}")]
+    #[error("{}", en(.0))]
     Forbidden(String),
 
     /// Another process holds the store.
-    #[error("{0}")]
+    #[error("{}", en(.0))]
     Locked(String),
 
     /// The store's files are damaged; nothing will be written to them.
-    #[error("{0}")]
+    #[error("{}", en(.0))]
     Damaged(String),
 
     /// The disk refused the write (full, read-only, gone). Nothing was recorded.
-    #[error("{0}")]
+    #[error("{}", en(.0))]
     Storage(String),
 
     /// A configuration or data file is wrong: names the file and the line.
-    #[error("{0}")]
+    #[error("{}", en(.0))]
     Config(String),
 
     /// The owner process could not be reached.
-    #[error("{0}")]
+    #[error("{}", en(.0))]
     Connection(String),
 
-    #[error("internal error: {0}")]
+    #[error("internal error: {}", en(.0))]
     Internal(String),
 }
 
+fn en(text: &str) -> &str {
+    crate::domain::text::pick(text, Lang::En)
+}
+
 impl DeskError {
+    /// The sentence for a reader of `lang` (`Display` gives the English one).
+    pub fn text(&self, lang: Lang) -> String {
+        use crate::domain::text::{field_name, pick};
+        match (self, lang) {
+            (_, Lang::En) => self.to_string(),
+            (DeskError::Invalid { field, reason }, Lang::Zh) => {
+                format!("{}：{}", field_name(field, lang), pick(reason, lang))
+            }
+            (DeskError::Internal(t), Lang::Zh) => format!("内部错误：{}", pick(t, lang)),
+            (
+                DeskError::NotFound(t)
+                | DeskError::Refused(t)
+                | DeskError::Forbidden(t)
+                | DeskError::Locked(t)
+                | DeskError::Damaged(t)
+                | DeskError::Storage(t)
+                | DeskError::Config(t)
+                | DeskError::Connection(t),
+                Lang::Zh,
+            ) => pick(t, lang).to_string(),
+        }
+    }
+
     pub fn invalid(field: &str, reason: impl Into<String>) -> DeskError {
         DeskError::Invalid {
             field: field.to_string(),

@@ -30,10 +30,12 @@ pub fn main() -> i32 {
             };
         }
     };
+    let lang = lang_of(&cli).unwrap_or_default();
+    let _ = LANG.set(lang);
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            let _ = writeln!(std::io::stderr(), "dutydesk: {e}");
+            let _ = writeln!(std::io::stderr(), "dutydesk: {}", e.text(lang));
             e.exit_code()
         }
     }
@@ -131,8 +133,17 @@ pub fn open_dashboard(cli: &Cli, dir: &std::path::Path, lang: Lang) -> Result<i3
 
 /// Prints warnings on stderr, each on its own line.
 pub fn warn(warnings: &[String]) {
+    let lang = LANG.get().copied().unwrap_or_default();
     let mut err = std::io::stderr();
     for w in warnings {
-        let _ = writeln!(err, "warning: {w}");
+        let label = if lang == Lang::Zh {
+            "注意："
+        } else {
+            "warning: "
+        };
+        let _ = writeln!(err, "{label}{}", crate::domain::text::pick(w, lang));
     }
 }
+
+/// The language of this command's messages, set once from `--lang` or the locale.
+static LANG: std::sync::OnceLock<Lang> = std::sync::OnceLock::new();

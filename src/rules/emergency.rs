@@ -1,5 +1,6 @@
 //! Emergency runs: a plan followed step by step, every step recorded.
 
+use crate::domain::text::both;
 use crate::domain::{Command, Event, Kind, Priority, StepAction, TicketId, TicketState};
 use crate::error::DeskError;
 use crate::rules::{optional_text, required_text, tickets, Context, Decision};
@@ -86,18 +87,26 @@ pub fn decide(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, D
                 StepAction::Done { value } => {
                     let value = optional_text("value", value)?;
                     if let (None, Some(en), Some(zh)) = (&value, &s.record_en, &s.record_zh) {
-                        warnings.push(format!(
-                            "step {step} asks for a value ({en} {zh}) and none was given: add it with `dutydesk emergency note {} ...`",
-                            r.id
+                        warnings.push(both(
+                            format!(
+                                "step {step} asks for a value ({en} {zh}) and none was given: add it with `dutydesk emergency note {} ...`",
+                                r.id
+                            ),
+                            format!("第 {step} 步需要记录“{zh}”，但没有填写：请用备注补上"),
                         ));
                     }
                     if let Some(minutes) = s.deadline_minutes {
                         let due = r.started_at_us + i64::from(minutes) * 60_000_000;
                         let late = (ctx.now.timestamp_micros() - due) / 1_000_000;
                         if late > 0 {
-                            warnings.push(format!(
-                                "step {step} is done {} after its {minutes}-minute deadline; the report will show it missed",
-                                crate::display::short_duration(late)
+                            let late = crate::display::short_duration(late);
+                            warnings.push(both(
+                                format!(
+                                    "step {step} is done {late} after its {minutes}-minute deadline; the report will show it missed"
+                                ),
+                                format!(
+                                    "第 {step} 步超过 {minutes} 分钟时限 {late} 才完成；报告将记为超时"
+                                ),
                             ));
                         }
                     }
@@ -113,15 +122,21 @@ pub fn decide(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, D
                         DeskError::invalid("reason", "skipping a step needs a reason")
                     })?;
                     if s.critical && !over_ride {
-                        return Err(DeskError::Refused(format!(
-                            "step {step} is critical: it can be skipped only with --override and a reason"
+                        return Err(DeskError::Refused(both(
+                            format!(
+                                "step {step} is critical: it can be skipped only with --override and a reason"
+                            ),
+                            format!("第 {step} 步是关键步骤：只有说明原因并强制跳过才能跳过"),
                         )));
                     }
                     if s.critical {
                         if let Some(role) = ctx.actor.role {
                             if role != crate::domain::Role::DutyManager {
-                                return Err(DeskError::Forbidden(format!(
-                                    "the {role} role may not override a critical step; the duty manager can"
+                                return Err(DeskError::Forbidden(both(
+                                    format!(
+                                        "the {role} role may not override a critical step; the duty manager can"
+                                    ),
+                                    format!("{role} 角色不能强制跳过关键步骤，须由值班经理操作"),
                                 )));
                             }
                         }
@@ -152,11 +167,18 @@ pub fn decide(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, D
             let pending = r.pending_critical();
             if !pending.is_empty() {
                 let list: Vec<String> = pending.iter().map(u32::to_string).collect();
-                return Err(DeskError::Refused(format!(
-                    "{} cannot close: critical step{} {} still pending (do them, or skip with --override and a reason)",
-                    r.id,
-                    if list.len() == 1 { "" } else { "s" },
-                    list.join(", ")
+                return Err(DeskError::Refused(both(
+                    format!(
+                        "{} cannot close: critical step{} {} still pending (do them, or skip with --override and a reason)",
+                        r.id,
+                        if list.len() == 1 { "" } else { "s" },
+                        list.join(", ")
+                    ),
+                    format!(
+                        "{} 不能结束：关键步骤 {} 尚未完成（请完成，或说明原因强制跳过）",
+                        r.id,
+                        list.join("、")
+                    ),
                 )));
             }
             let mut events = vec![Event::EmergencyClosed { run: r.id.clone() }];

@@ -83,7 +83,10 @@ pub(crate) fn required_text(field: &str, text: &str) -> Result<String, DeskError
         .collect();
     let t = cleaned.trim();
     if t.is_empty() {
-        Err(DeskError::invalid(field, "must not be empty"))
+        Err(DeskError::invalid(
+            field,
+            crate::domain::text::both("must not be empty", "不能为空"),
+        ))
     } else if t.chars().count() > 2000 {
         Err(DeskError::invalid(
             field,

@@ -1,5 +1,7 @@
 //! Shifts and the signed handover (交接班).
 
+use crate::domain::text::{both, pick};
+use crate::domain::Lang;
 use crate::domain::{Command, Event, Role};
 use crate::error::DeskError;
 use crate::rules::{optional_text, required_text, Context, Decision};
@@ -50,9 +52,19 @@ pub fn decide(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, D
             let reason = optional_text("reason", reason)?;
             let concerns = handover_concerns(state, cur.id);
             if !concerns.is_empty() && reason.is_none() {
-                return Err(DeskError::Refused(format!(
-                    "{}. Hand over anyway with a reason (--reason TEXT)",
-                    concerns.join("; ")
+                let list = |lang| {
+                    concerns
+                        .iter()
+                        .map(|c| pick(c, lang))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                };
+                return Err(DeskError::Refused(both(
+                    format!(
+                        "{}. Hand over anyway with a reason (--reason TEXT)",
+                        list(Lang::En)
+                    ),
+                    format!("{}。如仍要交班，请说明原因", list(Lang::Zh)),
                 )));
             }
             Ok(Decision {
@@ -170,17 +182,25 @@ pub fn handover_concerns(state: &State, shift: u64) -> Vec<String> {
             } else {
                 format!(", started in shift {}", r.shift)
             };
-            out.push(format!(
-                "emergency {} ({}{whose}) is still active",
-                r.id, r.name_en
+            let whose_zh = if r.shift == shift {
+                String::new()
+            } else {
+                format!("，始于第 {} 班", r.shift)
+            };
+            out.push(both(
+                format!("emergency {} ({}{whose}) is still active", r.id, r.name_en),
+                format!("应急事件 {}（{}{whose_zh}）仍在进行", r.id, r.name_zh),
             ));
             continue;
         }
         let closed_in_shift = matches!((r.closed_at_us, started_at), (Some(c), Some(s)) if c >= s);
         if r.report.is_none() && (r.shift == shift || closed_in_shift) {
-            out.push(format!(
-                "emergency {} ({}) was closed without its incident report (`emergency report {}`)",
-                r.id, r.name_en, r.id
+            out.push(both(
+                format!(
+                    "emergency {} ({}) was closed without its incident report (`emergency report {}`)",
+                    r.id, r.name_en, r.id
+                ),
+                format!("应急事件 {}（{}）已结束，但还没有写重大事件报告", r.id, r.name_zh),
             ));
         }
     }
@@ -197,11 +217,20 @@ pub fn awaiting_signature_warning(state: &State, cmd: &Command) -> Option<String
         return None;
     }
     let s = state.shifts.awaiting_signature()?;
-    Some(format!(
-        "the handover of shift {} to {} is waiting for their signature (`shift accept` as {}); {} stays responsible until then",
-        s.from_shift.unwrap_or(0),
-        s.operator,
-        s.operator,
-        s.from_operator.as_deref().unwrap_or("the outgoing operator")
+    let from = s.from_operator.as_deref();
+    Some(both(
+        format!(
+            "the handover of shift {} to {} is waiting for their signature (`shift accept` as {}); {} stays responsible until then",
+            s.from_shift.unwrap_or(0),
+            s.operator,
+            s.operator,
+            from.unwrap_or("the outgoing operator")
+        ),
+        format!(
+            "第 {} 班交给 {} 的交接尚未签字；签字前仍由 {} 负责",
+            s.from_shift.unwrap_or(0),
+            s.operator,
+            from.unwrap_or("交班人")
+        ),
     ))
 }

@@ -1,6 +1,7 @@
 //! The life of a ticket: new → dispatched → in_progress → done → closed, plus
 //! cancelled from any open state, and the return call (回访) on a done ticket.
 
+use crate::domain::text::both;
 use crate::domain::{Command, Event, Kind, Priority, TargetOutcome, TicketId, TicketState};
 use crate::error::DeskError;
 use crate::rules::{optional_text, required_text, Context, Decision};
@@ -79,9 +80,12 @@ pub fn decide(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, D
                 return Err(refused(t, "callback"));
             }
             if t.callback == Some(true) {
-                return Err(DeskError::Refused(format!(
-                    "{} has its satisfied callback already; close it (`close {}`)",
-                    t.id, t.id
+                return Err(DeskError::Refused(both(
+                    format!(
+                        "{} has its satisfied callback already; close it (`close {}`)",
+                        t.id, t.id
+                    ),
+                    format!("{} 已有满意回访记录，请直接关闭", t.id),
                 )));
             }
             Ok(Decision::of(vec![Event::CallbackRecorded {
@@ -96,9 +100,16 @@ pub fn decide(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, D
                 return Err(refused(t, "close"));
             }
             if t.kind.needs_satisfied_callback() && t.callback != Some(true) {
-                return Err(DeskError::Refused(format!(
-                    "{} is a {} and closes only after a satisfied callback (回访): record it with `callback {} --satisfied` first",
-                    t.id, t.kind, t.id
+                return Err(DeskError::Refused(both(
+                    format!(
+                        "{} is a {} and closes only after a satisfied callback (回访): record it with `callback {} --satisfied` first",
+                        t.id, t.kind, t.id
+                    ),
+                    format!(
+                        "{} 是{}工单，须回访且业主满意后才能关闭：请先记录满意回访",
+                        t.id,
+                        t.kind.label().zh
+                    ),
                 )));
             }
             Ok(Decision::of(vec![Event::TicketClosed {
@@ -167,8 +178,9 @@ fn call(
     };
     let mut warnings = Vec::new();
     if !ctx.site.knows_unit(&unit) {
-        warnings.push(format!(
-            "'{unit}' is not in the site directory; recorded as given"
+        warnings.push(both(
+            format!("'{unit}' is not in the site directory; recorded as given"),
+            format!("房号“{unit}”不在项目档案中，已按原样记录"),
         ));
     }
     // A second call about the same unit is linked to its open ticket, not lost as a duplicate.
@@ -178,7 +190,10 @@ fn call(
         .max_by_key(|t| t.opened_at_us)
         .map(|t| t.id.clone());
     if let Some(r) = &related {
-        warnings.push(format!("{unit} already has open ticket {r}; linked to it"));
+        warnings.push(both(
+            format!("{unit} already has open ticket {r}; linked to it"),
+            format!("{unit} 已有未结工单 {r}，已关联"),
+        ));
     }
     let id = TicketId::new(kind, state.next_ticket_number());
     let mut events = vec![Event::TicketOpened {
@@ -209,8 +224,11 @@ pub fn normalize_phone(p: &str) -> Result<String, DeskError> {
             _ => {
                 return Err(DeskError::invalid(
                     "phone",
-                    format!(
+                    both(
+                        format!(
                         "'{t}' is not a phone number: use digits, spaces, dashes and a leading +"
+                    ),
+                        format!("“{t}”不是电话号码：只能用数字、空格、横线和开头的 +"),
                     ),
                 ))
             }
@@ -220,7 +238,10 @@ pub fn normalize_phone(p: &str) -> Result<String, DeskError> {
     if !(3..=20).contains(&digits) {
         return Err(DeskError::invalid(
             "phone",
-            format!("'{t}' is not a phone number: it has {digits} digits (3 to 20 expected)"),
+            both(
+                format!("'{t}' is not a phone number: it has {digits} digits (3 to 20 expected)"),
+                format!("“{t}”不是电话号码：只有 {digits} 位数字（应为 3 到 20 位）"),
+            ),
         ));
     }
     Ok(out)
@@ -231,15 +252,22 @@ pub(crate) fn find<'a>(state: &'a State, id: &str) -> Result<&'a Ticket, DeskErr
     if let Some(t) = state.ticket(id) {
         let typed = id.trim().chars().next().filter(char::is_ascii_alphabetic);
         return match typed {
-            Some(c) if !c.eq_ignore_ascii_case(&t.kind.letter()) => {
-                Err(DeskError::NotFound(format!(
+            Some(c) if !c.eq_ignore_ascii_case(&t.kind.letter()) => Err(DeskError::NotFound(both(
+                format!(
                     "no ticket '{}': {} is a {} (did you mean {}?)",
                     id.trim(),
                     t.id,
                     t.kind,
                     t.id
-                )))
-            }
+                ),
+                format!(
+                    "没有工单“{}”：{} 是{}工单（是不是 {}？）",
+                    id.trim(),
+                    t.id,
+                    t.kind.label().zh,
+                    t.id
+                ),
+            ))),
             _ => Ok(t),
         };
     }
@@ -247,9 +275,12 @@ pub(crate) fn find<'a>(state: &'a State, id: &str) -> Result<&'a Ticket, DeskErr
         if id.trim().is_empty() {
             DeskError::invalid("id", "a ticket id is needed, like R012")
         } else {
-            DeskError::NotFound(format!(
-                "no ticket '{}': check the id with `dutydesk tickets --all`",
-                id.trim()
+            DeskError::NotFound(both(
+                format!(
+                    "no ticket '{}': check the id with `dutydesk tickets --all`",
+                    id.trim()
+                ),
+                format!("没有工单“{}”：请核对编号", id.trim()),
             ))
         }
     })
@@ -263,7 +294,7 @@ fn refused(t: &Ticket, what: &str) -> DeskError {
     } else {
         moves.join(", ")
     };
-    DeskError::Refused(format!(
+    let en = format!(
         "{} is {}; it cannot be {}. Allowed next: {next}",
         t.id,
         t.state.as_str().replace('_', " "),
@@ -276,7 +307,43 @@ fn refused(t: &Ticket, what: &str) -> DeskError {
             "cancel" => "cancelled",
             _ => "changed that way",
         }
-    ))
+    );
+    let next_zh = if moves.len() <= 1 {
+        "只能加备注，工单已结束".to_string()
+    } else {
+        moves
+            .iter()
+            .map(|m| move_zh(m))
+            .collect::<Vec<_>>()
+            .join("、")
+    };
+    let zh = format!(
+        "{} 当前为“{}”，不能{}。下一步可以：{next_zh}",
+        t.id,
+        t.state.label().zh,
+        match what {
+            "dispatch" => "派工",
+            "start" => "开始处理",
+            "done" => "标记完成",
+            "callback" => "回访（回访记录在已完成的工单上）",
+            "close" => "关闭",
+            "cancel" => "取消",
+            _ => "这样改动",
+        }
+    );
+    DeskError::Refused(both(en, zh))
+}
+
+fn move_zh(m: &str) -> &'static str {
+    match m {
+        "dispatch" => "派工",
+        "start" => "开始处理",
+        "done" => "完成",
+        "callback" => "回访",
+        "close" => "关闭",
+        "cancel" => "取消",
+        _ => "备注",
+    }
 }
 
 #[cfg(test)]

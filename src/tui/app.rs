@@ -269,14 +269,17 @@ impl App {
     /// The sentence a screen shows when a submit failed; the screen keeps its input.
     pub fn failure(&self, e: &DeskError) -> String {
         match e {
-            DeskError::Connection(_) => {
-                format!("{} ({e})", strings::tr(strings::DISCONNECTED, self.lang))
-            }
-            DeskError::Storage(_) => {
-                format!("{} ({e})", strings::tr(strings::DISK_FULL, self.lang))
-            }
-            DeskError::Invalid { field, reason } => format!("{field}: {reason}"),
-            other => other.to_string(),
+            DeskError::Connection(_) => format!(
+                "{} ({})",
+                strings::tr(strings::DISCONNECTED, self.lang),
+                e.text(self.lang)
+            ),
+            DeskError::Storage(_) => format!(
+                "{} ({})",
+                strings::tr(strings::DISK_FULL, self.lang),
+                e.text(self.lang)
+            ),
+            other => other.text(self.lang),
         }
     }
 
@@ -299,7 +302,8 @@ impl App {
                 match self.api.records(s, 1) {
                     Ok(mut r) => recs.append(&mut r),
                     Err(e) => {
-                        self.error(e.to_string());
+                        let msg = self.failure(&e);
+                        self.error(msg);
                         break;
                     }
                 }

@@ -89,7 +89,7 @@ impl Screen for Detail {
                 tr(s::DONE_OK, app.lang),
                 s::move_name(name).get(app.lang)
             )),
-            Err(e) => app.error(e.to_string()),
+            Err(e) => app.error(app.failure(&e)),
         }
         Flow::Stay
     }

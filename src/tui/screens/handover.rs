@@ -101,7 +101,7 @@ impl HandoverScreen {
         let done = match app.submit(cmd) {
             Ok(d) => d,
             Err(DeskError::Refused(why)) if concerns_open(app) => {
-                self.error = Some(why);
+                self.error = Some(crate::domain::text::pick(&why, app.lang).to_string());
                 self.asks_reason = true;
                 self.focus = Field::Reason;
                 return;
@@ -122,7 +122,16 @@ impl HandoverScreen {
             return;
         };
         let Some(dir) = app.exports.clone() else {
-            self.error = Some("no data directory to write the exports into".into());
+            self.error = Some(
+                crate::domain::text::pick(
+                    &crate::domain::text::both(
+                        "no data directory to write the exports into",
+                        "没有数据目录，无法写出交接文件",
+                    ),
+                    app.lang,
+                )
+                .to_string(),
+            );
             return;
         };
         let now = app.now_us();
@@ -137,10 +146,19 @@ impl HandoverScreen {
                 self.written = Some(paths);
             }
             Err(e) => {
-                self.error = Some(format!(
-                    "the handover of shift {from} is recorded, but its exports were not all written: {e}. \
-                     Write them with `dutydesk export --shift {from} --format jsonl|csv|md --out FILE`"
-                ));
+                let en = format!(
+                    "the handover of shift {from} is recorded, but its exports were not all written: {}. \
+                     Write them with `dutydesk export --shift {from} --format jsonl|csv|md --out FILE`",
+                    e.text(crate::domain::Lang::En)
+                );
+                let zh = format!(
+                    "第 {from} 班的交接已记录，但交接文件未能全部写出：{}。请用 dutydesk export --shift {from} 补写",
+                    e.text(crate::domain::Lang::Zh)
+                );
+                self.error = Some(
+                    crate::domain::text::pick(&crate::domain::text::both(en, zh), app.lang)
+                        .to_string(),
+                );
                 self.written = Some(Vec::new());
             }
         }

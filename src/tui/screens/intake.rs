@@ -183,7 +183,7 @@ impl Intake {
                 let mut msg = s::saved_ticket(app.lang, &id);
                 for w in &done.warnings {
                     msg.push_str(" · ");
-                    msg.push_str(w);
+                    msg.push_str(crate::domain::text::pick(w, app.lang));
                 }
                 app.info(msg);
                 Flow::Close(1)
@@ -191,10 +191,14 @@ impl Intake {
             Err(crate::DeskError::Invalid { field, reason }) => {
                 match Field::of_error(&field) {
                     Some(f) => {
-                        self.errors.insert(f, reason);
+                        self.errors
+                            .insert(f, crate::domain::text::pick(&reason, app.lang).to_string());
                         self.focus = f;
                     }
-                    None => self.form_error = Some(format!("{field}: {reason}")),
+                    None => {
+                        self.form_error =
+                            Some(crate::DeskError::Invalid { field, reason }.text(app.lang))
+                    }
                 }
                 Flow::Stay
             }

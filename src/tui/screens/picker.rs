@@ -86,7 +86,7 @@ impl Screen for Picker {
                         tr(s::DONE_OK, app.lang),
                         label.get(app.lang)
                     )),
-                    Err(e) => app.error(e.to_string()),
+                    Err(e) => app.error(app.failure(&e)),
                 }
                 return Flow::Close(1);
             }

@@ -68,7 +68,7 @@ impl Screen for Prompt {
                         Flow::Close(1)
                     }
                     Err(crate::DeskError::Invalid { reason, .. }) => {
-                        self.error = Some(reason);
+                        self.error = Some(crate::domain::text::pick(&reason, app.lang).to_string());
                         Flow::Stay
                     }
                     Err(e) => {

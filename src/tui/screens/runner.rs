@@ -64,7 +64,7 @@ fn step(app: &mut App, run: &str, n: u32, action: StepAction) -> Result<(), Desk
     let mut msg = format!("{} {run} · {}", tr(s::DONE_OK, app.lang), n);
     for w in &done.warnings {
         msg.push_str(" · ");
-        msg.push_str(w);
+        msg.push_str(crate::domain::text::pick(w, app.lang));
     }
     app.info(msg);
     Ok(())
