@@ -63,12 +63,7 @@ impl Record {
             ));
         }
         let hash = hash_of(&prev, &body_bytes);
-        let mut bytes = Vec::with_capacity(HEADER + body_bytes.len());
-        bytes.push(FORMAT);
-        bytes.extend_from_slice(&SCHEMA.to_be_bytes());
-        bytes.extend_from_slice(&prev);
-        bytes.extend_from_slice(&hash);
-        bytes.extend_from_slice(&body_bytes);
+        let bytes = stored_bytes(&prev, &hash, &body_bytes);
         Ok((
             Record {
                 body,
@@ -84,13 +79,7 @@ impl Record {
     pub fn to_bytes(&self) -> Result<Vec<u8>, DeskError> {
         let body_bytes = postcard::to_stdvec(&self.body)
             .map_err(|e| DeskError::Internal(format!("cannot encode a record: {e}")))?;
-        let mut bytes = Vec::with_capacity(HEADER + body_bytes.len());
-        bytes.push(FORMAT);
-        bytes.extend_from_slice(&SCHEMA.to_be_bytes());
-        bytes.extend_from_slice(&self.prev_hash);
-        bytes.extend_from_slice(&self.hash);
-        bytes.extend_from_slice(&body_bytes);
-        Ok(bytes)
+        Ok(stored_bytes(&self.prev_hash, &self.hash, &body_bytes))
     }
 
     /// Reads stored bytes, checking that the stored hash matches the stored body.
@@ -198,6 +187,17 @@ impl Record {
             Err(_) => false,
         }
     }
+}
+
+/// The one place the stored layout is written: header, then the body.
+fn stored_bytes(prev: &Hash, hash: &Hash, body_bytes: &[u8]) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(HEADER + body_bytes.len());
+    bytes.push(FORMAT);
+    bytes.extend_from_slice(&SCHEMA.to_be_bytes());
+    bytes.extend_from_slice(prev);
+    bytes.extend_from_slice(hash);
+    bytes.extend_from_slice(body_bytes);
+    bytes
 }
 
 pub fn time_of(at_us: i64) -> DateTime<Utc> {
