@@ -396,3 +396,64 @@ fn a_full_disk_or_a_lost_owner_keeps_the_form_and_says_why() {
         "{s}"
     );
 }
+
+/// A desk link that can be cut: reads fail while `down` is set.
+struct Cuttable(Local, Arc<std::sync::atomic::AtomicBool>);
+
+impl DeskApi for Cuttable {
+    fn submit(&mut self, c: Command, r: Option<String>) -> Result<Committed, DeskError> {
+        self.0.submit(c, r)
+    }
+    fn snapshot(&mut self) -> Result<dutydesk::seam::Snapshot, DeskError> {
+        if self.1.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(DeskError::Connection("owner gone".into()));
+        }
+        self.0.snapshot()
+    }
+    fn records(&mut self, from: u64, limit: usize) -> Result<Vec<Record>, DeskError> {
+        if self.1.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(DeskError::Connection("owner gone".into()));
+        }
+        self.0.records(from, limit)
+    }
+    fn subscribe(&mut self) -> Result<Receiver<Record>, DeskError> {
+        self.0.subscribe()
+    }
+    fn actor(&self) -> &Actor {
+        self.0.actor()
+    }
+}
+
+#[test]
+fn a_record_after_a_gap_is_never_folded_past_it() {
+    let fx = fixture();
+    let down = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let mut app = fx.app_with(Box::new(Cuttable(fx.local("王伟"), down.clone())), Lang::En);
+    let before = app.state.seq;
+    // Two calls arrive elsewhere; this screen is handed only the second.
+    let mut other = fx.local("李梅");
+    let call = |summary: &str| Command::Call {
+        unit: "1-0101".into(),
+        kind: dutydesk::domain::Kind::Repair,
+        priority: None,
+        caller: None,
+        phone: None,
+        summary: summary.into(),
+        anonymous: false,
+    };
+    other.submit(call("first"), None).unwrap();
+    let second = other.submit(call("second"), None).unwrap().records;
+    let last = second.last().unwrap().clone();
+    down.store(true, std::sync::atomic::Ordering::SeqCst);
+    app.record(last.clone());
+    assert_eq!(
+        app.state.seq, before,
+        "the gap could not be filled: nothing folded"
+    );
+    // With the link back, the same record brings the screen level with the desk.
+    down.store(false, std::sync::atomic::Ordering::SeqCst);
+    app.record(last.clone());
+    assert_eq!(app.state.seq, last.body.seq);
+    let s = screen(&app);
+    assert!(s.contains("first") && s.contains("second"), "{s}");
+}

@@ -224,6 +224,21 @@ impl App {
                 }
             }
         }
+        if seq != self.state.seq + 1 {
+            // Still a gap (the owner went away mid-fetch): never fold past it.
+            // Take the owner's whole state instead, or wait for the next record.
+            match self.api.snapshot() {
+                Ok(snap) => {
+                    self.state = snap.state;
+                    self.timelines.clear();
+                }
+                Err(_) => return,
+            }
+            if seq != self.state.seq + 1 {
+                self.refresh();
+                return;
+            }
+        }
         self.fold(rec);
         self.refresh();
     }
