@@ -192,6 +192,22 @@ impl Site {
         (1..=building.floors).contains(&floor) && (1..=building.units_per_floor).contains(&unit_no)
     }
 
+    /// A unit as an operator of `lang` reads it: a common place by its Chinese
+    /// name in Chinese ("地下车库B1" for "B1 garage"), a flat as its number.
+    pub fn unit_label<'a>(&'a self, unit: &'a str, lang: crate::domain::Lang) -> &'a str {
+        if lang == crate::domain::Lang::Zh {
+            if let Some(zh) = self
+                .places
+                .iter()
+                .find(|p| p.id.eq_ignore_ascii_case(unit.trim()))
+                .and_then(|p| p.name_zh.as_deref())
+            {
+                return zh;
+            }
+        }
+        unit
+    }
+
     /// Units and places that start with what was typed, for completion (at most `limit`).
     pub fn complete_unit(&self, prefix: &str, limit: usize) -> Vec<String> {
         let p = prefix.trim().to_lowercase();
@@ -218,5 +234,22 @@ impl Site {
             .iter()
             .find(|c| c.id == d.as_str())
             .map(|c| c.phone.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Lang;
+
+    #[test]
+    fn common_places_read_by_their_chinese_name_in_chinese() {
+        let site = Site::parse(crate::demo::DEMO_SITE, Path::new("site.toml")).unwrap();
+        let place = &site.places[0];
+        let zh = place.name_zh.clone().unwrap();
+        assert_eq!(site.unit_label(&place.id, Lang::Zh), zh);
+        assert_eq!(site.unit_label(&place.id, Lang::En), place.id);
+        assert_eq!(site.unit_label("1-0101", Lang::Zh), "1-0101");
+        assert!(site.knows_unit("1-1804") && !site.knows_unit("1-1905"));
     }
 }

@@ -137,7 +137,7 @@ impl Screen for Detail {
         let mut lines = vec![
             Line::from(vec![
                 Span::raw(label(s::UNIT)),
-                Span::styled(t.unit.clone(), th.title),
+                Span::styled(app.site.unit_label(&t.unit, l).to_string(), th.title),
             ]),
             Line::raw(format!(
                 "{}{} · P{}",

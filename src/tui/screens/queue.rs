@@ -328,7 +328,7 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
             ),
             fit(&format!("P{}", t.priority.0), 2),
             fit(t.kind.label().get(l), c.kind),
-            fit(&t.unit, c.unit),
+            fit(app.site.unit_label(&t.unit, l), c.unit),
             fit(&t.summary, sw),
             fit(t.state.label().get(l), c.state),
             fit(
