@@ -150,35 +150,7 @@ fn every_acknowledged_call_survives_the_owner_being_killed() {
         reader.join().expect("reader thread");
         all_acked.extend(acked.lock().unwrap().iter().cloned());
 
-        let log = site.log();
-        let opened: std::collections::HashSet<String> = log
-            .iter()
-            .filter(|r| r["event"]["type"] == "ticket_opened")
-            .filter_map(|r| r["event"]["id"].as_str().map(str::to_string))
-            .collect();
-        for id in &all_acked {
-            assert!(
-                opened.contains(id),
-                "round {round} (seed {seed}): {id} was acknowledged but is not in the log"
-            );
-        }
-        for (i, r) in log.iter().enumerate() {
-            assert_eq!(r["seq"], i as u64 + 1, "round {round}: seq gap");
-        }
-        let out = site.file(&format!("owner-round-{round}.jsonl"));
-        site.ok(&[
-            "export",
-            "--format",
-            "jsonl",
-            "--out",
-            out.to_str().unwrap(),
-        ]);
-        let verified = site.ok(&["verify", out.to_str().unwrap()]);
-        assert!(
-            verified.starts_with(&format!("ok: {} records", log.len())),
-            "{verified}"
-        );
-        let _ = std::fs::remove_file(&out);
+        site.assert_holds(&all_acked, &format!("owner round {round} (seed {seed})"));
     }
     if let Some(pid) = dutydesk::server::owner::owner_pid(site.path()) {
         // SAFETY: the owner the last check started.

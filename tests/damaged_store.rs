@@ -4,6 +4,9 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+mod common;
+use common::stop_owner;
+
 fn dutydesk(data: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_dutydesk"))
         .arg("--data")
@@ -27,20 +30,6 @@ fn copy_dir(from: &Path, to: &Path) {
             // The owner's socket and lock belong to the running owner, not the data.
             std::fs::copy(e.path(), t).unwrap();
         }
-    }
-}
-
-/// Stops the owner process that the commands started, so the files are at rest
-/// (damage under a live owner is a different story: it keeps its state in memory).
-fn stop_owner(data: &Path) {
-    let Some(pid) = dutydesk::server::owner::owner_pid(data) else {
-        return;
-    };
-    let pid = pid as i32;
-    unsafe { libc::kill(pid, libc::SIGKILL) };
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while unsafe { libc::kill(pid, 0) } == 0 && std::time::Instant::now() < deadline {
-        std::thread::sleep(std::time::Duration::from_millis(20));
     }
 }
 

@@ -4,6 +4,9 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
+mod common;
+use common::stop_owner;
+
 fn dd(data: &Path, operator: &str, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_dutydesk"))
         .arg("--data")
@@ -23,12 +26,6 @@ fn ok(data: &Path, operator: &str, args: &[&str]) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8_lossy(&out.stdout).to_string()
-}
-
-fn stop_owner(data: &Path) {
-    if let Some(pid) = dutydesk::server::owner::owner_pid(data) {
-        unsafe { libc::kill(pid as i32, libc::SIGKILL) };
-    }
 }
 
 #[test]

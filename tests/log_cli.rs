@@ -150,13 +150,7 @@ fn a_second_process_gets_a_clear_message_not_a_panic() {
     let before = site.log().len();
     // The commands above started an owner; stop it, then this test process
     // holds the store while the binary tries to use it.
-    if let Some(pid) = dutydesk::server::owner::owner_pid(site.path()) {
-        unsafe { libc::kill(pid as i32, libc::SIGKILL) };
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-        while unsafe { libc::kill(pid as i32, 0) } == 0 && std::time::Instant::now() < deadline {
-            std::thread::sleep(std::time::Duration::from_millis(20));
-        }
-    }
+    common::stop_owner(site.path());
     let desk = Desk::open(site.path(), Arc::new(SystemClock)).expect("open the store");
     for args in [
         vec![

@@ -2,6 +2,8 @@
 
 use std::process::Command;
 
+mod common;
+
 fn dd(data: &std::path::Path, lang: &str, args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_dutydesk"))
         .arg("--data")
@@ -52,7 +54,5 @@ fn refusals_and_warnings_speak_the_operators_language() {
         "{err}"
     );
     assert!(!err.contains('\u{1f}'), "one language at a time: {err:?}");
-    if let Some(pid) = dutydesk::server::owner::owner_pid(d) {
-        unsafe { libc::kill(pid as i32, libc::SIGKILL) };
-    }
+    common::stop_owner(d);
 }

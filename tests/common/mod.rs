@@ -117,3 +117,54 @@ impl Run {
         String::from_utf8_lossy(&self.0.stderr).into_owned()
     }
 }
+
+impl Site {
+    /// After a crash: every acknowledged ticket id is in the log, the sequence
+    /// has no gap, and an export of the whole log verifies end to end.
+    pub fn assert_holds(&self, acked: &[String], what: &str) {
+        let log = self.log();
+        let opened: std::collections::HashSet<String> = log
+            .iter()
+            .filter(|r| r["event"]["type"] == "ticket_opened")
+            .filter_map(|r| r["event"]["id"].as_str().map(str::to_string))
+            .collect();
+        for id in acked {
+            assert!(
+                opened.contains(id),
+                "{what}: {id} was acknowledged but is not in the log"
+            );
+        }
+        for (i, r) in log.iter().enumerate() {
+            assert_eq!(r["seq"], i as u64 + 1, "{what}: seq gap");
+        }
+        let out = self.file("holds-check.jsonl");
+        self.ok(&[
+            "export",
+            "--format",
+            "jsonl",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        let verified = self.ok(&["verify", out.to_str().unwrap()]);
+        assert!(
+            verified.starts_with(&format!("ok: {} records", log.len())),
+            "{what}: {verified}"
+        );
+        let _ = std::fs::remove_file(&out);
+    }
+}
+
+/// Stops the owner process that commands on `data` started (tests that need the
+/// files at rest, or hold the store themselves), and waits until it is gone.
+pub fn stop_owner(data: &Path) {
+    let Some(pid) = dutydesk::server::owner::owner_pid(data) else {
+        return;
+    };
+    let pid = pid as i32;
+    // SAFETY: kill(2) on the owner this test's commands started.
+    unsafe { libc::kill(pid, libc::SIGKILL) };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while unsafe { libc::kill(pid, 0) } == 0 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
