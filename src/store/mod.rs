@@ -1,10 +1,13 @@
 //! The append-only log in sled: what is stored, and nothing else.
 //!
 //! One tree, `log`, maps a big-endian `u64` sequence number to a record's stored
-//! bytes (see [`record`]). A batch of records is written with one atomic sled batch
-//! and made durable with one `flush` before `append` returns, so a caller that got
-//! `Ok` may tell the operator it is recorded. Records are never updated or removed.
+//! bytes (see [`record`]). A batch of records is first made durable in the
+//! [`journal`] (one fdatasync), then written with one atomic sled batch, before
+//! `append` returns, so a caller that got `Ok` may tell the operator it is
+//! recorded. sled flushes on its own; on open, the journal puts back whatever sled
+//! had not flushed. Records are never updated or removed.
 
+pub mod journal;
 pub mod record;
 pub mod recover;
 mod space;
@@ -37,6 +40,7 @@ pub struct Store {
     /// on open; this marker is how the desk notices acknowledged records went
     /// missing and refuses to go on as if nothing happened.
     acknowledged: std::fs::File,
+    journal: journal::Journal,
     path: PathBuf,
     head_seq: u64,
     head_hash: Hash,
@@ -80,9 +84,11 @@ impl Store {
             .write(true)
             .open(&marker)
             .map_err(|e| DeskError::storage(&format!("open {}", marker.display()), e))?;
+        let (journal, pending) = journal::Journal::open(dir)?;
         let mut store = Store {
             handles: Some(Handles { db, data_file, log }),
             acknowledged,
+            journal,
             path: dir.to_path_buf(),
             head_seq: 0,
             head_hash: GENESIS,
@@ -96,10 +102,42 @@ impl Store {
             store.head_hash = rec.hash;
             store.head_at_us = rec.body.at_us;
         }
+        store.replay_journal(pending)?;
         if let Some(bytes) = previous.filter(|b| b.len() == 40) {
             store.check_acknowledged(&bytes)?;
         }
         Ok(store)
+    }
+
+    /// Puts back into sled the journal's records beyond its head (those sled had
+    /// not flushed when the process stopped), makes sled durable, and empties the
+    /// journal. A journal record that does not follow the head ends the replay.
+    fn replay_journal(&mut self, pending: Vec<Record>) -> Result<(), DeskError> {
+        let mut batch = sled::Batch::default();
+        let mut any = false;
+        for rec in pending {
+            if rec.body.seq <= self.head_seq {
+                continue;
+            }
+            if rec.body.seq != self.head_seq + 1 || rec.prev_hash != self.head_hash {
+                break;
+            }
+            batch.insert(&rec.body.seq.to_be_bytes(), rec.to_bytes()?);
+            self.head_seq = rec.body.seq;
+            self.head_hash = rec.hash;
+            self.head_at_us = rec.body.at_us;
+            any = true;
+        }
+        if any {
+            self.log()?
+                .apply_batch(batch)
+                .map_err(|e| DeskError::storage("put the journal back into the log", e))?;
+        }
+        if any || !self.journal.is_empty() {
+            self.make_durable()?;
+            self.journal.clear()?;
+        }
+        Ok(())
     }
 
     /// Refuses a store that no longer holds the last record it acknowledged.
@@ -158,6 +196,7 @@ impl Store {
         }
         let mut batch = sled::Batch::default();
         let mut out = Vec::with_capacity(bodies.len());
+        let mut stored = Vec::with_capacity(bodies.len());
         let mut batch_bytes = 0u64;
         let mut prev = self.head_hash;
         let mut seq = self.head_seq;
@@ -167,7 +206,8 @@ impl Store {
             let (rec, bytes) = Record::seal(body, prev)?;
             prev = rec.hash;
             batch_bytes += bytes.len() as u64;
-            batch.insert(&seq.to_be_bytes(), bytes);
+            batch.insert(&seq.to_be_bytes(), bytes.as_slice());
+            stored.push(bytes);
             out.push(rec);
         }
         if out.is_empty() {
@@ -176,17 +216,21 @@ impl Store {
         // Refused before anything is written: a batch that reaches sled's buffers
         // but not the disk could still be written later by sled's own flusher.
         space::check(&self.path, batch_bytes)?;
+        // Durable first, in the journal; a failure there leaves nothing behind.
+        let journal_before = self.journal.len();
+        if !self.deferred {
+            self.journal.append(&stored)?;
+        }
         if let Err(e) = self.log()?.apply_batch(batch) {
+            // Refused: the journal must not put it back on the next open.
+            self.journal.cut_back(journal_before);
             self.poisoned = Some(e.to_string());
             return Err(DeskError::storage("write to the log", e));
         }
-        if !self.deferred {
-            if let Err(e) = self.make_durable() {
-                // The batch may sit in sled's memory without being on disk. Reopening the
-                // store is the only way to know what survived; refuse further writes here.
-                self.poisoned = Some(e.to_string());
-                return Err(e);
-            }
+        // Now and then sled is made durable and the journal emptied. A failure here
+        // does not undo anything: the records are safe in the journal.
+        if !self.deferred && self.journal.len() > journal::LIMIT && self.make_durable().is_ok() {
+            let _ = self.journal.clear();
         }
         if let Some(last) = out.last() {
             self.head_seq = last.body.seq;
@@ -242,6 +286,7 @@ impl Store {
     /// Flushes everything appended so far to disk.
     pub fn sync(&mut self) -> Result<(), DeskError> {
         self.make_durable()?;
+        self.journal.clear()?;
         self.mark_acknowledged();
         Ok(())
     }
@@ -431,5 +476,7 @@ fn open_error(dir: &Path, e: sled::Error) -> DeskError {
     }
 }
 
+#[cfg(test)]
+mod journal_tests;
 #[cfg(test)]
 mod reopen_tests;
