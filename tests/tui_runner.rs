@@ -6,7 +6,7 @@ use std::sync::mpsc::Receiver;
 use std::sync::{Arc, Mutex};
 
 use chrono::{Duration, TimeZone, Utc};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use dutydesk::clock::ManualClock;
 use dutydesk::desk::Committed;
 use dutydesk::domain::{Actor, Command, Lang};
@@ -15,6 +15,9 @@ use dutydesk::tui::{App, Keymap, Theme};
 use dutydesk::{Desk, DeskApi, DeskError, Live, Local};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
+
+mod support;
+use support::keys::{ch, ctrl, key, typ};
 
 struct Fixture {
     dir: tempfile::TempDir,
@@ -54,24 +57,6 @@ impl Fixture {
 
     fn app(&self, who: &str, lang: Lang) -> App {
         self.app_with(Box::new(self.local(who)), lang)
-    }
-}
-
-fn key(c: KeyCode) -> KeyEvent {
-    KeyEvent::new(c, KeyModifiers::NONE)
-}
-
-fn ch(c: char) -> KeyEvent {
-    key(KeyCode::Char(c))
-}
-
-fn ctrl(c: char) -> KeyEvent {
-    KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)
-}
-
-fn typ(app: &mut App, text: &str) {
-    for c in text.chars() {
-        app.key(ch(c));
     }
 }
 

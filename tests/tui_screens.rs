@@ -4,7 +4,7 @@
 use std::sync::{Arc, Mutex};
 
 use chrono::{Duration, TimeZone, Utc};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use dutydesk::clock::ManualClock;
 use dutydesk::domain::{Actor, Command, Kind, Lang};
 use dutydesk::tui::{App, Keymap, Theme};
@@ -12,6 +12,9 @@ use dutydesk::{Desk, DeskApi, Local};
 use ratatui::backend::TestBackend;
 use ratatui::style::{Color, Modifier};
 use ratatui::Terminal;
+
+mod support;
+use support::keys::{ch, ctrl, key, typ};
 
 struct Fixture {
     _dir: tempfile::TempDir,
@@ -81,24 +84,6 @@ impl Fixture {
         );
         self.clock.advance(Duration::minutes(1));
         self.call("1-0203", Kind::Inquiry, "Parking card 停车卡", Some("李四"));
-    }
-}
-
-fn key(c: KeyCode) -> KeyEvent {
-    KeyEvent::new(c, KeyModifiers::NONE)
-}
-
-fn ch(c: char) -> KeyEvent {
-    key(KeyCode::Char(c))
-}
-
-fn ctrl(c: char) -> KeyEvent {
-    KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)
-}
-
-fn typ(app: &mut App, text: &str) {
-    for c in text.chars() {
-        app.key(ch(c));
     }
 }
 

@@ -1,21 +1,8 @@
 //! The journal puts back what sled had not flushed, and nothing else.
 
 use super::*;
-use crate::domain::Event;
 
-fn body(n: u64) -> Body {
-    Body {
-        seq: 0,
-        at_us: 1_700_000_000_000_000 + n as i64,
-        operator: "王军".into(),
-        unix_user: "wang".into(),
-        shift: 1,
-        request: None,
-        event: Event::StoreCreated {
-            site: format!("site {n}"),
-        },
-    }
-}
+use super::test_body as body;
 
 /// A store holding records 1..=n, flushed (its journal empty).
 fn store_with(dir: &Path, n: u64) -> Store {

@@ -478,5 +478,21 @@ fn open_error(dir: &Path, e: sled::Error) -> DeskError {
 
 #[cfg(test)]
 mod journal_tests;
+/// A small record body for the store's own tests.
+#[cfg(test)]
+fn test_body(n: u64) -> Body {
+    Body {
+        seq: 0,
+        at_us: 1_700_000_000_000_000 + n as i64,
+        operator: "王军".into(),
+        unix_user: "wang".into(),
+        shift: 1,
+        request: None,
+        event: crate::domain::Event::StoreCreated {
+            site: format!("site {n}"),
+        },
+    }
+}
+
 #[cfg(test)]
 mod reopen_tests;

@@ -2,21 +2,8 @@
 //! exactly the acknowledged records, whatever sled wrote out of the refused batch.
 
 use super::*;
-use crate::domain::Event;
 
-fn body(n: u64) -> Body {
-    Body {
-        seq: 0,
-        at_us: 1_700_000_000_000_000 + n as i64,
-        operator: "王军".into(),
-        unix_user: "wang".into(),
-        shift: 1,
-        request: None,
-        event: Event::StoreCreated {
-            site: format!("site {n}"),
-        },
-    }
-}
+use super::test_body as body;
 
 #[test]
 fn a_poisoned_store_refuses_writes_and_reopens_with_only_what_was_acknowledged() {
