@@ -492,3 +492,42 @@ fn every_command_has_help_in_english() {
         assert!(out.contains("Usage:"), "{cmd} --help: {out}");
     }
 }
+
+#[test]
+fn export_onto_the_live_store_is_refused_however_spelled_and_the_store_goes_on() {
+    let site = Site::new();
+    let first = site.call("1-1203", "repair");
+    let data = site.path();
+    let link = tempfile::tempdir().unwrap();
+    let linked = link.path().join("data");
+    std::os::unix::fs::symlink(data, &linked).unwrap();
+    for out in [
+        data.join("store/db"),
+        data.join("./store/../store/db"),
+        data.join("store/journal"),
+        linked.join("store/db"),
+        data.join("owner.lock"),
+        data.join("dutydesk.log"),
+    ] {
+        let r = site.run(&["export", "--format", "csv", "--out", out.to_str().unwrap()]);
+        assert_eq!(r.code(), Some(2), "{out:?} was not refused: {}", r.stderr());
+        assert!(r.stderr().contains("--out"), "{out:?}: {}", r.stderr());
+    }
+    // Relative to the working directory, as a tired operator would type it.
+    let r = common::Run(
+        site.cmd(&["export", "--format", "csv", "--out", "store/db"])
+            .current_dir(data)
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(r.code(), Some(2), "{}", r.stderr());
+    assert!(
+        r.stderr().contains("inside the desk's store") && r.stderr().contains("exports"),
+        "the message says why and where to write instead: {}",
+        r.stderr()
+    );
+    let second = site.call("1-1203", "repair");
+    // A new owner reads the store from disk: both calls are there.
+    common::stop_owner(data);
+    site.assert_holds(&[first, second], "after exports aimed at the store");
+}

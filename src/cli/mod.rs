@@ -112,7 +112,11 @@ fn run(cli: Cli) -> Result<i32, DeskError> {
             cmd,
             &connect::data_dir(&cli)?,
         ),
-        Cmd::Export(_) | Cmd::Stats { .. } => export::run(connect::open(&cli)?.as_mut(), cmd),
+        Cmd::Export(_) | Cmd::Stats { .. } => export::run(
+            connect::open(&cli)?.as_mut(),
+            cmd,
+            &connect::data_dir(&cli)?,
+        ),
         Cmd::Serve {
             background,
             idle_exit,
