@@ -67,26 +67,8 @@ fn refuse(flag: &str, en: String, zh: String) -> DeskError {
     DeskError::invalid(flag, both(en, zh))
 }
 
-/// Checks a path the user named for a file the desk is about to write (`flag` is
-/// the option that named it) and returns it resolved; see the module's comment.
-pub fn check(path: &Path, kept: &Kept, flag: &str) -> Result<PathBuf, DeskError> {
-    let shown = path.display().to_string();
-    let name = match path.components().next_back() {
-        Some(Component::Normal(n)) => n.to_os_string(),
-        _ => {
-            return Err(refuse(
-                flag,
-                format!(
-                "{shown} names a directory, not a file: add a file name, e.g. {shown}/export.csv"
-            ),
-                format!("{shown} 是目录而不是文件：请加上文件名，例如 {shown}/export.csv"),
-            ))
-        }
-    };
-    let parent = crate::fsx::perms::parent_of(path);
-    let target = resolve(parent)
-        .map_err(|e| DeskError::storage(&format!("find {}", parent.display()), e))?
-        .join(&name);
+/// Refuses `target` (resolved) when it is under a kept directory or is a kept file.
+fn refuse_kept(shown: &str, target: &Path, kept: &Kept, flag: &str) -> Result<(), DeskError> {
     for dir in &kept.dirs {
         let dir = resolve(dir).unwrap_or_else(|_| dir.clone());
         if target.starts_with(&dir) {
@@ -119,6 +101,39 @@ pub fn check(path: &Path, kept: &Kept, flag: &str) -> Result<PathBuf, DeskError>
             ));
         }
     }
+    Ok(())
+}
+
+/// Refuses a directory the user names for the desk to fill (`recover --out`) when
+/// it is inside the store or one of the desk's own files.
+pub fn check_dir(path: &Path, kept: &Kept, flag: &str) -> Result<PathBuf, DeskError> {
+    let target =
+        resolve(path).map_err(|e| DeskError::storage(&format!("find {}", path.display()), e))?;
+    refuse_kept(&path.display().to_string(), &target, kept, flag)?;
+    Ok(target)
+}
+
+/// Checks a path the user named for a file the desk is about to write (`flag` is
+/// the option that named it) and returns it resolved; see the module's comment.
+pub fn check(path: &Path, kept: &Kept, flag: &str) -> Result<PathBuf, DeskError> {
+    let shown = path.display().to_string();
+    let name = match path.components().next_back() {
+        Some(Component::Normal(n)) => n.to_os_string(),
+        _ => {
+            return Err(refuse(
+                flag,
+                format!(
+                "{shown} names a directory, not a file: add a file name, e.g. {shown}/export.csv"
+            ),
+                format!("{shown} 是目录而不是文件：请加上文件名，例如 {shown}/export.csv"),
+            ))
+        }
+    };
+    let parent = crate::fsx::perms::parent_of(path);
+    let target = resolve(parent)
+        .map_err(|e| DeskError::storage(&format!("find {}", parent.display()), e))?
+        .join(&name);
+    refuse_kept(&shown, &target, kept, flag)?;
     match std::fs::symlink_metadata(&target) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(target),
         Err(e) => Err(DeskError::storage(&format!("look at {shown}"), e)),
@@ -192,6 +207,8 @@ mod tests {
             assert_eq!(err.exit_code(), 2, "{p:?}");
         }
         assert_eq!(std::fs::read(data.join("store/db")).unwrap(), b"live");
+        assert!(check_dir(&tmp.path().join("link/store/new"), &kept(&data), "--out").is_err());
+        assert!(check_dir(&tmp.path().join("recovered"), &kept(&data), "--out").is_ok());
         let ok = check(&data.join("exports/new/x.csv"), &kept(&data), "--out").unwrap();
         assert!(ok.ends_with("exports/new/x.csv"), "{ok:?}");
     }
