@@ -49,6 +49,21 @@ impl DataDir {
     pub fn server_log(&self) -> PathBuf {
         self.0.join("dutydesk.log")
     }
+    /// What no file the user names may replace: the store (journal, marker and
+    /// sled's files) and the desk's own files beside it.
+    pub fn kept(&self) -> crate::fsx::Kept {
+        crate::fsx::Kept {
+            dirs: vec![self.store()],
+            files: vec![
+                self.socket(),
+                self.owner_lock(),
+                self.checkpoint(),
+                self.server_log(),
+                self.site(),
+                self.operators(),
+            ],
+        }
+    }
 }
 
 /// What a successful command gives back: its records, durable on disk, and any

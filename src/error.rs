@@ -103,6 +103,12 @@ impl DeskError {
             || text.contains("os error 28")
         {
             "the disk is full: free some space (old exports, logs) and try again; nothing was recorded"
+        } else if text.contains("os error 13") || text.contains("os error 1)") {
+            // Another operator's files: the group set-up, not the disk, is wrong.
+            "this user may not use that file: the data directory and its files must be \
+             the operators' group's to read and write (see the README on several operators); \
+             `dutydesk doctor`, run by their owner, names the files and the command to fix them; \
+             nothing was recorded"
         } else {
             "check that the disk is present and writable, then try again; nothing was recorded"
         };
@@ -111,3 +117,19 @@ impl DeskError {
 }
 
 pub type Result<T, E = DeskError> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refused_permission_points_at_the_group_set_up_not_the_disk() {
+        let e = DeskError::storage("open x", std::io::Error::from_raw_os_error(13));
+        let text = e.to_string();
+        assert!(
+            text.contains("operators' group") && text.contains("doctor"),
+            "{text}"
+        );
+        assert!(!text.contains("disk is present"), "{text}");
+    }
+}

@@ -9,6 +9,7 @@
 //! - `seam`: the interface the CLI and TUI use, local or remote;
 //! - `server`: the owner process and its clients over the Unix socket;
 //! - `config`: site directory and other TOML data; `emergency`: plans;
+//! - `fsx`: files on disk (atomic writes, modes, guarded user paths), below all;
 //! - `cli`: the command line; `tui`: the dashboard; `export`: files for people.
 
 pub mod cli;
@@ -22,6 +23,7 @@ pub mod domain;
 pub mod emergency;
 pub mod error;
 pub mod export;
+pub mod fsx;
 pub mod rules;
 pub mod seam;
 pub mod server;

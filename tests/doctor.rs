@@ -71,3 +71,33 @@ fn doctor_names_a_broken_site_file_with_its_line() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("site.toml:3"), "{err}");
 }
+
+#[test]
+fn doctor_names_a_file_others_can_read_and_the_command_to_run() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dutydesk(dir.path())
+        .args([
+            "--operator",
+            "王军",
+            "call",
+            "--unit",
+            "1-0101",
+            "--kind",
+            "repair",
+        ])
+        .args(["--summary", "漏水"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let db = dir.path().join("store/db");
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = dutydesk(dir.path()).arg("doctor").output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("[FAIL] file permissions: others can read store/db"),
+        "{text}"
+    );
+    assert!(text.contains("chmod -R o-rwx"), "{text}");
+}

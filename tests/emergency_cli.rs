@@ -727,3 +727,39 @@ fn a_broken_site_checklist_stops_the_command_with_file_and_line() {
         &format!("{shown}:7: step 1: the Chinese text `zh` is empty"),
     );
 }
+
+#[test]
+fn a_report_onto_a_device_is_refused_and_nothing_is_recorded() {
+    use std::os::unix::fs::FileTypeExt;
+    let site = Site::new();
+    site.ok(&["emergency", "start", "elevator-entrapment"]);
+    let fifo = site.path().join("fifo");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let before = site.ok(&["log", "--json"]).lines().count();
+    let out = site.run(&[
+        "emergency",
+        "report",
+        "EM1",
+        "--out",
+        fifo.to_str().unwrap(),
+    ]);
+    fails(&out, 2, "not a regular file");
+    assert!(std::fs::symlink_metadata(&fifo)
+        .unwrap()
+        .file_type()
+        .is_fifo());
+    assert_eq!(
+        site.ok(&["log", "--json"]).lines().count(),
+        before,
+        "no report recorded for a file not written"
+    );
+    let show = site.json(&["emergency", "show", "EM1", "--json"]);
+    assert!(show["report"].is_null(), "{}", show["report"]);
+    // Nor into the store, however it is spelled.
+    let db = site.path().join("store/./db");
+    let out = site.run(&["emergency", "report", "EM1", "--out", db.to_str().unwrap()]);
+    fails(&out, 2, "inside the desk's store");
+    assert_eq!(site.ok(&["log", "--json"]).lines().count(), before);
+}

@@ -364,3 +364,83 @@ fn shift_commands_refuse_clearly() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("current, last, all"));
 }
+
+#[test]
+fn export_refuses_devices_fifos_symlinks_and_directories_and_replaces_nothing() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let t = "2026-11-25T12:00:00Z";
+    ok(dutydesk(
+        &data,
+        "王军",
+        t,
+        &[
+            "call",
+            "--unit",
+            "1-1203",
+            "--kind",
+            "repair",
+            "--summary",
+            "漏水",
+        ],
+    ));
+    let other = dir.path().join("other");
+    std::fs::create_dir(&other).unwrap();
+    let fifo = other.join("fifo");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let real = other.join("real.csv");
+    std::fs::write(&real, "mine").unwrap();
+    let link = other.join("link.csv");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let sub = other.join("sub");
+    std::fs::create_dir(&sub).unwrap();
+    let mut cases = vec![
+        (fifo.clone(), "not a regular file"),
+        (link.clone(), "symbolic link"),
+        (sub.clone(), "is a directory"),
+    ];
+    // A character device like /dev/full, made here so the real one is never at risk.
+    let device = other.join("full");
+    let c = std::ffi::CString::new(device.to_str().unwrap()).unwrap();
+    // SAFETY: a valid NUL-terminated path; mknod needs root, else the case is left out.
+    if unsafe { libc::mknod(c.as_ptr(), libc::S_IFCHR | 0o666, libc::makedev(1, 7)) } == 0 {
+        cases.push((device.clone(), "not a regular file"));
+    } else {
+        eprintln!("not root: the character device case is left out");
+    }
+    for (path, needle) in &cases {
+        for format in ["csv", "jsonl", "md"] {
+            let out = dutydesk(
+                &data,
+                "王军",
+                t,
+                &[
+                    "export",
+                    "--format",
+                    format,
+                    "--out",
+                    path.to_str().unwrap(),
+                ],
+            );
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{path:?} {format}: {err}");
+            assert!(err.contains(needle), "{path:?}: {err}");
+        }
+    }
+    let kind = |p: &Path| std::fs::symlink_metadata(p).unwrap().file_type();
+    assert!(kind(&fifo).is_fifo(), "the FIFO is still a FIFO");
+    assert!(kind(&link).is_symlink(), "the link is still a link");
+    assert_eq!(std::fs::read_to_string(&real).unwrap(), "mine");
+    assert!(kind(&sub).is_dir());
+    if cases.len() == 4 {
+        assert!(
+            kind(&device).is_char_device(),
+            "the device is still a device"
+        );
+    }
+    let names: Vec<_> = std::fs::read_dir(&other).unwrap().collect();
+    assert_eq!(names.len(), cases.len() + 1, "no partial file left behind");
+}

@@ -102,3 +102,200 @@ fn a_broken_operators_toml_is_reported_with_its_line() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("operators.toml:4"), "{err}");
 }
+
+/// Throwaway Unix users and a group, removed when dropped (even if the test fails).
+struct Accounts {
+    group: String,
+    users: Vec<String>,
+}
+
+fn root_cmd(args: &[&str]) -> bool {
+    std::process::Command::new(args[0])
+        .args(&args[1..])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+impl Accounts {
+    fn create(tag: &str) -> Accounts {
+        let id = std::process::id();
+        let mut a = Accounts {
+            group: format!("dd{tag}g{id}"),
+            users: Vec::new(),
+        };
+        assert!(root_cmd(&["groupadd", &a.group]), "groupadd {}", a.group);
+        for (n, in_group) in [(1, true), (2, true), (3, false)] {
+            let user = format!("dd{tag}u{n}x{id}");
+            a.users.push(user.clone());
+            let mut args = vec!["useradd", "-M", "-N", "-s", "/bin/sh"];
+            if in_group {
+                args.extend(["-G", &a.group]);
+            }
+            args.push(&user);
+            assert!(root_cmd(&args), "useradd {user}");
+        }
+        a
+    }
+
+    /// The binary (or any program) as `user` with the README's default umask 022.
+    fn run_as(&self, user: &str, program: &str, args: &[&str]) -> std::process::Command {
+        use std::os::unix::process::CommandExt;
+        let mut c = std::process::Command::new("setpriv");
+        c.args([
+            &format!("--reuid={user}"),
+            "--regid=users",
+            "--init-groups",
+            "--",
+            program,
+        ])
+        .args(args)
+        .env_remove("DUTYDESK_OPERATOR")
+        .env_remove("DUTYDESK_NOW")
+        .env_remove("DUTYDESK_DATA")
+        .env("LANG", "C.UTF-8");
+        // SAFETY: umask is async-signal-safe and touches only the child.
+        unsafe {
+            c.pre_exec(|| {
+                libc::umask(0o022);
+                Ok(())
+            });
+        }
+        c
+    }
+}
+
+impl Drop for Accounts {
+    fn drop(&mut self) {
+        for u in &self.users {
+            root_cmd(&["userdel", u]);
+        }
+        root_cmd(&["groupdel", &self.group]);
+    }
+}
+
+fn kill_owner(dir: &std::path::Path) {
+    if let Some(pid) = dutydesk::server::owner::owner_pid(dir) {
+        // SAFETY: kill(2) on the owner this test's commands started.
+        unsafe { libc::kill(pid as i32, libc::SIGKILL) };
+        wait_until("the owner is gone", || !is_alive(pid as i32));
+    }
+}
+
+#[test]
+fn the_readme_group_set_up_lets_the_next_operator_take_over_and_keeps_others_out() {
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        assert_ne!(
+            std::env::var("CI").as_deref(),
+            Ok("true"),
+            "CI must run this test as root: it creates Unix users and a group"
+        );
+        eprintln!("skipped: not root, so no throwaway users and group can be made");
+        return;
+    }
+    let accounts = Accounts::create("rm");
+    let (u1, u2, u3) = (&accounts.users[0], &accounts.users[1], &accounts.users[2]);
+    let tmp = tempfile::Builder::new()
+        .prefix("dd")
+        .tempdir_in("/tmp")
+        .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let data = tmp.path().join("srv");
+    let d = data.to_str().unwrap();
+    // The README's set-up, word for word.
+    assert!(root_cmd(&[
+        "install",
+        "-d",
+        "-m",
+        "2770",
+        "-g",
+        &accounts.group,
+        d
+    ]));
+    let out = |c: &mut std::process::Command| {
+        let o = c.output().unwrap();
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
+    };
+    // Operator 1 serves until idle, logs a call and exports the residents' list.
+    let mut owner = accounts
+        .run_as(u1, BIN, &["--data", d, "serve", "--idle-exit", "2"])
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let call = ["--data", d, "call", "--unit", "1-0101", "--kind", "repair"];
+    let call = [&call[..], &["--summary", "漏水", "--phone", "13812345678"]].concat();
+    let (code, _, err) = out(&mut accounts.run_as(u1, BIN, &call));
+    assert_eq!(code, Some(0), "{err}");
+    let csv = data.join("exports/residents.csv");
+    let export = ["--data", d, "export", "--format", "csv", "--out"];
+    let export = [&export[..], &[csv.to_str().unwrap()]].concat();
+    let (code, _, err) = out(&mut accounts.run_as(u1, BIN, &export));
+    assert_eq!(code, Some(0), "{err}");
+    wait_until("operator 1's owner exits when idle", || {
+        owner.try_wait().is_ok_and(|s| s.is_some())
+    });
+    // Operator 2 takes over: a background owner of their own opens the same files.
+    let (code, _, err) = out(&mut accounts.run_as(u2, BIN, &call));
+    assert_eq!(code, Some(0), "operator 2 is locked out: {err}");
+    let (code, text, err) = out(&mut accounts.run_as(u2, BIN, &["--data", d, "doctor"]));
+    assert!(
+        text.contains("[ ok ] file permissions"),
+        "{code:?} {text} {err}"
+    );
+    kill_owner(&data);
+    // A store file the group cannot write (an old install's 0640): the failing
+    // background owner says why in the log the client points at.
+    let db = data.join("store/db");
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let (code, _, err) = out(&mut accounts.run_as(u2, BIN, &call));
+    assert_eq!(code, Some(8), "{err}");
+    assert!(
+        err.contains("store") && err.contains("group") && err.contains("dutydesk doctor"),
+        "the message says what is wrong and what to do: {err}"
+    );
+    let log = std::fs::read_to_string(data.join("dutydesk.log")).unwrap();
+    assert!(
+        log.contains("could not start") && log.contains("could not open the store"),
+        "the log says nothing about the refusal: {log}"
+    );
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o660)).unwrap();
+    // Nobody outside the group reads anything, whatever they try.
+    let mut files = Vec::new();
+    let mut stack = vec![data.clone()];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            let meta = std::fs::symlink_metadata(&p).unwrap();
+            assert_eq!(
+                std::os::unix::fs::MetadataExt::mode(&meta) & 0o007,
+                0,
+                "{} is open to others",
+                p.display()
+            );
+            if meta.is_dir() {
+                stack.push(p);
+            } else {
+                files.push(p);
+            }
+        }
+    }
+    assert!(files.iter().any(|f| f.ends_with("store/db")), "{files:?}");
+    for f in &files {
+        let (code, _, _) = out(&mut accounts.run_as(u3, "cat", &[f.to_str().unwrap()]));
+        assert_ne!(
+            code,
+            Some(0),
+            "{} is readable by a user outside the group",
+            f.display()
+        );
+    }
+    let (code, _, _) = out(&mut accounts.run_as(u3, BIN, &["--data", d, "tickets"]));
+    assert_ne!(code, Some(0), "a user outside the group used the desk");
+}

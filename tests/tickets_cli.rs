@@ -492,3 +492,117 @@ fn every_command_has_help_in_english() {
         assert!(out.contains("Usage:"), "{cmd} --help: {out}");
     }
 }
+
+#[test]
+fn export_onto_the_live_store_is_refused_however_spelled_and_the_store_goes_on() {
+    let site = Site::new();
+    let first = site.call("1-1203", "repair");
+    let data = site.path();
+    let link = tempfile::tempdir().unwrap();
+    let linked = link.path().join("data");
+    std::os::unix::fs::symlink(data, &linked).unwrap();
+    for out in [
+        data.join("store/db"),
+        data.join("./store/../store/db"),
+        data.join("store/journal"),
+        linked.join("store/db"),
+        data.join("owner.lock"),
+        data.join("dutydesk.log"),
+    ] {
+        let r = site.run(&["export", "--format", "csv", "--out", out.to_str().unwrap()]);
+        assert_eq!(r.code(), Some(2), "{out:?} was not refused: {}", r.stderr());
+        assert!(r.stderr().contains("--out"), "{out:?}: {}", r.stderr());
+    }
+    // Relative to the working directory, as a tired operator would type it.
+    let r = common::Run(
+        site.cmd(&["export", "--format", "csv", "--out", "store/db"])
+            .current_dir(data)
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(r.code(), Some(2), "{}", r.stderr());
+    assert!(
+        r.stderr().contains("inside the desk's store") && r.stderr().contains("exports"),
+        "the message says why and where to write instead: {}",
+        r.stderr()
+    );
+    let second = site.call("1-1203", "repair");
+    // A new owner reads the store from disk: both calls are there.
+    common::stop_owner(data);
+    site.assert_holds(&[first, second], "after exports aimed at the store");
+}
+
+/// Runs the binary with umask 022 (the default that made the files readable by all).
+fn with_umask_022(cmd: &mut std::process::Command) -> common::Run {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: umask is async-signal-safe and touches only the child.
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::umask(0o022);
+            Ok(())
+        });
+    }
+    common::Run(cmd.output().unwrap())
+}
+
+/// Every path under `dir` with its mode, the directory itself first.
+fn modes(dir: &std::path::Path) -> Vec<(std::path::PathBuf, u32)> {
+    use std::os::unix::fs::MetadataExt;
+    let mut out = vec![(
+        dir.to_path_buf(),
+        std::fs::metadata(dir).unwrap().mode() & 0o7777,
+    )];
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        let meta = std::fs::symlink_metadata(&p).unwrap();
+        if meta.is_dir() {
+            out.extend(modes(&p));
+        } else {
+            out.push((p, meta.mode() & 0o7777));
+        }
+    }
+    out
+}
+
+#[test]
+fn a_new_data_directory_and_all_the_desk_writes_in_it_are_private_whatever_the_umask() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("new-site");
+    let run = |args: &[&str]| {
+        let mut c = std::process::Command::new(common::BIN);
+        c.arg("--data")
+            .arg(&data)
+            .args(["--operator", "王军"])
+            .args(args)
+            .env_remove("DUTYDESK_DATA")
+            .env_remove("DUTYDESK_NOW");
+        let r = with_umask_022(&mut c);
+        assert_eq!(r.code(), Some(0), "{args:?}: {}", r.stderr());
+    };
+    run(&[
+        "call",
+        "--unit",
+        "1-0101",
+        "--kind",
+        "repair",
+        "--summary",
+        "漏水",
+    ]);
+    let csv = data.join("exports/residents.csv");
+    run(&["export", "--format", "csv", "--out", csv.to_str().unwrap()]);
+    run(&["shift", "handover", "--to", "李梅"]);
+    common::stop_owner(&data);
+    // A new owner, started by a client with umask 022, writes the checkpoint etc.
+    run(&["tickets"]);
+    common::stop_owner(&data);
+    let recovered = tmp.path().join("recovered");
+    run(&["recover", "--out", recovered.to_str().unwrap()]);
+    for root in [&data, &recovered] {
+        let all = modes(root);
+        assert!(all.len() > 4, "{all:?}");
+        for (path, mode) in all {
+            let want = if path.is_dir() { 0o700 } else { 0o600 };
+            assert_eq!(mode, want, "{} is {mode:o}", path.display());
+        }
+    }
+}

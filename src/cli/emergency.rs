@@ -15,7 +15,6 @@ use crate::emergency::plan::role_label;
 use crate::emergency::report;
 use crate::emergency::view::{Deadline, RunView, StepView};
 use crate::error::DeskError;
-use crate::export;
 use crate::rules::emergency::find_run;
 use crate::seam::DeskApi;
 use crate::state::StepState;
@@ -554,18 +553,18 @@ fn write_report(
     }
     let offset = local_offset();
     let text = report::render(&snap.state, &r.id, &records, now_us, offset)?;
+    let data = crate::desk::DataDir(connect::data_dir(cli)?);
     let path = match out {
         Some(p) => p.clone(),
         None => {
             let date = time_of(r.started_at_us)
                 .with_timezone(&offset)
                 .format("%Y-%m-%d");
-            crate::desk::DataDir(connect::data_dir(cli)?)
-                .reports()
-                .join(format!("{date}-{}.md", r.id))
+            data.reports().join(format!("{date}-{}.md", r.id))
         }
     };
-    export::write_atomically(&path, |w| {
+    // Refused before the write, so nothing is recorded for a path not written.
+    crate::fsx::write_named(&path, &data.kept(), "--out", |w| {
         w.write_all(text.as_bytes())
             .map_err(|e| DeskError::storage("write the report", e))
     })?;

@@ -4,15 +4,18 @@
 use std::io::Write;
 
 use crate::cli::args::{Cmd, ExportArgs, Format};
+use crate::desk::DataDir;
 use crate::error::DeskError;
 use crate::export::shift::{load, Selection};
-use crate::export::{csv, jsonl, redact, report, stats, write_atomically};
+use crate::export::{csv, jsonl, redact, report, stats};
+use crate::fsx::write_named;
 use crate::seam::DeskApi;
 use crate::store::record::hex;
 
-pub fn run(api: &mut dyn DeskApi, cmd: &Cmd) -> Result<i32, DeskError> {
+/// `data`: the data directory, whose store and own files an export may not replace.
+pub fn run(api: &mut dyn DeskApi, cmd: &Cmd, data: &std::path::Path) -> Result<i32, DeskError> {
     match cmd {
-        Cmd::Export(args) => export(api, args),
+        Cmd::Export(args) => export(api, args, &DataDir(data.to_path_buf())),
         Cmd::Stats { month, json } => month_stats(api, month, *json),
         _ => Err(DeskError::Internal("not an export command".into())),
     }
@@ -25,8 +28,11 @@ fn now_us() -> Result<i64, DeskError> {
         .timestamp_micros())
 }
 
-fn export(api: &mut dyn DeskApi, args: &ExportArgs) -> Result<i32, DeskError> {
+fn export(api: &mut dyn DeskApi, args: &ExportArgs, data: &DataDir) -> Result<i32, DeskError> {
     let sel: Selection = args.shift.parse()?;
+    // Before anything is read: a refused path costs nothing.
+    let kept = data.kept();
+    crate::fsx::guard::check(&args.out, &kept, "--out")?;
     if args.redact && args.format == Format::Jsonl {
         // Redacting changes the records' contents, so their hashes would no longer
         // verify: a redacted JSON-lines file would look like a tampered one.
@@ -48,14 +54,14 @@ fn export(api: &mut dyn DeskApi, args: &ExportArgs) -> Result<i32, DeskError> {
                     "the selected shift holds no records yet: nothing to export".into(),
                 ));
             }
-            write_atomically(&args.out, |w| {
+            write_named(&args.out, &kept, "--out", |w| {
                 jsonl::write_records(w, &slice.records).map(|_| ())
             })?;
             format!("{} records", slice.records.len())
         }
         Format::Csv => {
             let mut rows = 0;
-            write_atomically(&args.out, |w| {
+            write_named(&args.out, &kept, "--out", |w| {
                 rows = csv::write(w, &slice, &tz)?;
                 Ok(())
             })?;
@@ -64,7 +70,7 @@ fn export(api: &mut dyn DeskApi, args: &ExportArgs) -> Result<i32, DeskError> {
         Format::Md => {
             let targets = api.snapshot()?.site.targets;
             let md = report::render(&slice, &targets, &tz);
-            write_atomically(&args.out, |w| {
+            write_named(&args.out, &kept, "--out", |w| {
                 w.write_all(md.as_bytes())
                     .map_err(|e| DeskError::storage("write the report", e))
             })?;

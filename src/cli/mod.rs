@@ -63,6 +63,8 @@ fn run(cli: Cli) -> Result<i32, DeskError> {
         Cmd::Demo { no_tui, generate } => crate::demo::run(&cli, lang, *no_tui, *generate),
         Cmd::Recover { out } => {
             let from = connect::data_dir(&cli)?;
+            // Not into the live store, whose files recover is reading.
+            crate::fsx::guard::check_dir(out, &crate::desk::DataDir(from.clone()).kept(), "--out")?;
             let r = crate::store::recover::recover(&from, out)?;
             match &r.broken_at {
                 None => println!(
@@ -112,7 +114,11 @@ fn run(cli: Cli) -> Result<i32, DeskError> {
             cmd,
             &connect::data_dir(&cli)?,
         ),
-        Cmd::Export(_) | Cmd::Stats { .. } => export::run(connect::open(&cli)?.as_mut(), cmd),
+        Cmd::Export(_) | Cmd::Stats { .. } => export::run(
+            connect::open(&cli)?.as_mut(),
+            cmd,
+            &connect::data_dir(&cli)?,
+        ),
         Cmd::Serve {
             background,
             idle_exit,

@@ -12,7 +12,12 @@ use crate::server::{elect, serve, ServeOptions};
 
 pub fn run(cli: &Cli, background: bool, idle_exit: Option<u64>) -> Result<i32, DeskError> {
     let dir = data_dir(cli)?;
-    let Some(lock) = elect(&dir)? else {
+    let elected = elect(&dir).inspect_err(|e| {
+        // A background owner has no terminal: the client points at the log.
+        crate::server::log::Log::open(&crate::desk::DataDir(dir.clone()).server_log())
+            .error(&format!("could not start: {e}"));
+    })?;
+    let Some(lock) = elected else {
         if background {
             // Started on demand while another owner came up: it serves; nothing to do.
             return Ok(0);
@@ -25,6 +30,9 @@ pub fn run(cli: &Cli, background: bool, idle_exit: Option<u64>) -> Result<i32, D
                 .unwrap_or_default()
         )));
     };
+    // sled creates files of its own while it runs (snapshots): with this umask they
+    // get the data directory's modes too, whatever umask the operator has.
+    crate::fsx::perms::umask_for(&dir);
     let idle = match (idle_exit, background) {
         (Some(s), _) => Some(Duration::from_secs(s.max(1))),
         (None, true) => Some(IDLE_EXIT),

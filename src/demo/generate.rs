@@ -152,7 +152,7 @@ pub fn generate(dir: &Path, records: u64, lang: Lang) -> Result<u64, DeskError> 
             dir.display()
         )));
     }
-    std::fs::create_dir_all(dir)
+    crate::fsx::perms::create_dir_all(dir)
         .map_err(|e| DeskError::storage(&format!("create {}", dir.display()), e))?;
     std::fs::write(data.site(), super::DEMO_SITE)
         .map_err(|e| DeskError::storage(&format!("write {}", data.site().display()), e))?;

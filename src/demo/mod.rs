@@ -30,7 +30,7 @@ pub fn load(dir: &Path, lang: Lang) -> Result<u64, DeskError> {
             dir.display()
         )));
     }
-    std::fs::create_dir_all(dir)
+    crate::fsx::perms::create_dir_all(dir)
         .map_err(|e| DeskError::storage(&format!("create {}", dir.display()), e))?;
     std::fs::write(data.site(), DEMO_SITE)
         .map_err(|e| DeskError::storage(&format!("write {}", data.site().display()), e))?;

@@ -1,6 +1,7 @@
 //! `dutydesk doctor`: checks the installation and the store and says in plain
 //! words what is wrong and what to do.
 
+pub mod perms;
 pub mod probe;
 
 use std::path::Path;
@@ -175,6 +176,7 @@ pub fn examine(
             None => "unknown".into(),
         },
     });
+    checks.push(perms::check(dir));
     let probe = probe::measure(dir, 30)?;
     let ratio = if probe.fsync_p50_us == 0 {
         0.0

@@ -56,7 +56,7 @@ pub fn measure(data_dir: &Path, samples: usize) -> Result<ProbeResult, DeskError
 }
 
 fn run(scratch: &Path, samples: usize) -> Result<ProbeResult, DeskError> {
-    std::fs::create_dir_all(scratch)
+    crate::fsx::perms::create_dir_all(scratch)
         .map_err(|e| DeskError::storage(&format!("create {}", scratch.display()), e))?;
     let mut store = Store::open(&scratch.join("store"))?;
     let (_, bytes) = crate::store::Record::seal(body(), crate::store::GENESIS)?;

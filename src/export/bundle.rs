@@ -10,7 +10,8 @@ use crate::config::site::Targets;
 use crate::domain::Command;
 use crate::error::DeskError;
 use crate::export::shift::{load, Selection, Slice};
-use crate::export::{csv, jsonl, local_time, report, write_atomically};
+use crate::export::{csv, jsonl, local_time, report};
+use crate::fsx::write_atomically;
 use crate::seam::DeskApi;
 
 /// The file name stem of a shift's exports.

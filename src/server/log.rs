@@ -17,7 +17,7 @@ impl Log {
     /// Opens the log for appending. If it cannot be opened the owner still serves;
     /// losing the log must not stop the desk.
     pub fn open(path: &Path) -> Log {
-        let file = OpenOptions::new().create(true).append(true).open(path).ok();
+        let file = crate::fsx::perms::open(path, OpenOptions::new().create(true).append(true)).ok();
         Log {
             file: Mutex::new(file),
         }

@@ -8,7 +8,7 @@
 use std::fs::{File, OpenOptions};
 use std::io::{Seek, Write};
 use std::os::fd::AsRawFd;
-use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::MetadataExt;
 use std::os::unix::net::UnixListener;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -39,16 +39,17 @@ pub struct ServeOptions {
 /// Takes the owner lock of `dir`, or `None` when another process holds it.
 pub fn elect(dir: &Path) -> Result<Option<File>, DeskError> {
     let data = DataDir(dir.to_path_buf());
-    std::fs::create_dir_all(dir)
+    crate::fsx::perms::create_dir_all(dir)
         .map_err(|e| DeskError::storage(&format!("create {}", dir.display()), e))?;
-    let file = OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .mode(0o660)
-        .open(data.owner_lock())
-        .map_err(|e| DeskError::storage(&format!("open {}", data.owner_lock().display()), e))?;
+    let file = crate::fsx::perms::open(
+        &data.owner_lock(),
+        OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false),
+    )
+    .map_err(|e| DeskError::storage(&format!("open {}", data.owner_lock().display()), e))?;
     match file.try_lock() {
         Ok(()) => Ok(Some(file)),
         Err(std::fs::TryLockError::WouldBlock) => Ok(None),
@@ -244,12 +245,13 @@ fn bind(sock: &Path, dir: &Path, log: &Log) -> Result<UnixListener, DeskError> {
     }
     let listener = UnixListener::bind(sock)
         .map_err(|e| DeskError::storage(&format!("create the socket {}", sock.display()), e))?;
-    std::fs::set_permissions(sock, std::fs::Permissions::from_mode(0o660))
+    let sharing = crate::fsx::perms::Sharing::of(dir);
+    crate::fsx::perms::settle(sock, sharing)
         .map_err(|e| DeskError::storage(&format!("set the mode of {}", sock.display()), e))?;
-    if let Ok(meta) = std::fs::metadata(dir) {
-        if let Err(e) = std::os::unix::fs::chown(sock, None, Some(meta.gid())) {
+    if let (Some(gid), Ok(meta)) = (sharing.gid, std::fs::metadata(sock)) {
+        if meta.gid() != gid {
             log.warn(&format!(
-                "could not give {} the group of the data directory ({e}); other users may not be able to connect",
+                "could not give {} the group of the data directory; other users may not be able to connect",
                 sock.display()
             ));
         }

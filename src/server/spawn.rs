@@ -23,7 +23,7 @@ impl Starter {
     /// running client is not brought back by it.
     pub fn start(exe: &Path, dir: &Path, create: bool) -> Result<Starter, DeskError> {
         if create {
-            std::fs::create_dir_all(dir)
+            crate::fsx::perms::create_dir_all(dir)
                 .map_err(|e| DeskError::storage(&format!("create {}", dir.display()), e))?;
         } else if !dir.is_dir() {
             return Err(DeskError::Connection(format!(

@@ -66,7 +66,7 @@ pub fn save(path: &Path, state: &State, hash: &Hash) -> bool {
         return false;
     };
     let sum: [u8; 32] = Sha256::digest(&payload).into();
-    crate::export::write_atomically(path, |w| {
+    crate::fsx::write_atomically(path, |w| {
         use std::io::Write;
         let mut write = |b: &[u8]| {
             w.write_all(b)

@@ -35,13 +35,15 @@ impl Journal {
     /// first frame that does not verify.
     pub fn open(dir: &Path) -> Result<(Journal, Vec<Record>), DeskError> {
         let path = dir.join(FILE);
-        let mut file = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .read(true)
-            .write(true)
-            .open(&path)
-            .map_err(|e| DeskError::storage(&format!("open {}", path.display()), e))?;
+        let mut file = crate::fsx::perms::open(
+            &path,
+            std::fs::OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .read(true)
+                .write(true),
+        )
+        .map_err(|e| DeskError::storage(&format!("open {}", path.display()), e))?;
         let mut bytes = Vec::new();
         file.read_to_end(&mut bytes)
             .map_err(|e| DeskError::storage(&format!("read {}", path.display()), e))?;

@@ -63,7 +63,7 @@ pub struct Head {
 impl Store {
     /// Opens (or creates) the store in `dir`. Only one process may hold it.
     pub fn open(dir: &Path) -> Result<Store, DeskError> {
-        std::fs::create_dir_all(dir)
+        crate::fsx::perms::create_dir_all(dir)
             .map_err(|e| DeskError::storage(&format!("create {}", dir.display()), e))?;
         let db = sled::Config::new()
             .path(dir)
@@ -78,13 +78,18 @@ impl Store {
             .map_err(|e| DeskError::storage(&format!("open {}", data_path.display()), e))?;
         let marker = dir.join(ACKNOWLEDGED);
         let previous = std::fs::read(&marker).ok();
-        let acknowledged = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&marker)
-            .map_err(|e| DeskError::storage(&format!("open {}", marker.display()), e))?;
+        let acknowledged = crate::fsx::perms::open(
+            &marker,
+            std::fs::OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .write(true),
+        )
+        .map_err(|e| DeskError::storage(&format!("open {}", marker.display()), e))?;
         let (journal, pending) = journal::Journal::open(dir)?;
+        // sled made its files with the process's umask: give them the store's modes.
+        crate::fsx::perms::settle_tree(dir)
+            .map_err(|e| DeskError::storage(&format!("set the modes of {}", dir.display()), e))?;
         let mut store = Store {
             handles: Some(Handles { db, data_file, log }),
             acknowledged,

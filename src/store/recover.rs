@@ -63,7 +63,7 @@ pub fn recover(from: &Path, out: &Path) -> Result<Recovery, DeskError> {
             ),
         ));
     }
-    std::fs::create_dir_all(out)
+    crate::fsx::perms::create_dir_all(out)
         .map_err(|e| DeskError::storage(&format!("create {}", out.display()), e))?;
     let result = salvage(&src_store, &from.join("exports"), out);
     // The site's own files come along unchanged.
@@ -75,6 +75,10 @@ pub fn recover(from: &Path, out: &Path) -> Result<Recovery, DeskError> {
     if from.join("checklists").is_dir() {
         let _ = copy_dir(&from.join("checklists"), &out.join("checklists"));
     }
+    // Copies keep their source's modes and sled uses the umask: the new directory
+    // gets the desk's modes like any other.
+    crate::fsx::perms::settle_tree(out)
+        .map_err(|e| DeskError::storage(&format!("set the modes of {}", out.display()), e))?;
     result
 }
 
@@ -225,7 +229,7 @@ fn salvage(src_store: &Path, exports: &Path, out: &Path) -> Result<Recovery, Des
         None
     } else {
         let path = out.join("unlinked-records.jsonl");
-        crate::export::write_atomically(&path, |w| {
+        crate::fsx::write_atomically(&path, |w| {
             crate::export::jsonl::write_records(w, &unlinked).map(|_| ())
         })?;
         Some(path)
