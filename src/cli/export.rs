@@ -44,9 +44,7 @@ fn export(api: &mut dyn DeskApi, args: &ExportArgs) -> Result<i32, DeskError> {
     let what = match args.format {
         Format::Jsonl => {
             if slice.records.is_empty() {
-                return Err(DeskError::NotFound(
-                    "the selected shift holds no records yet: nothing to export".into(),
-                ));
+                return Err(DeskError::NotFound(crate::domain::Missing::NothingToExport));
             }
             write_atomically(&args.out, |w| {
                 jsonl::write_records(w, &slice.records).map(|_| ())
