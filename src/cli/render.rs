@@ -49,3 +49,22 @@ pub fn error(e: &DeskError, lang: Lang) -> String {
 pub fn warning(w: &Warning, lang: Lang) -> String {
     wording::warning(w, lang, &Cli)
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use crate::domain::Move;
+
+    #[test]
+    fn every_move_is_a_command_line_verb() {
+        let cli = crate::cli::Cli::command();
+        for m in Move::ALL {
+            assert!(
+                cli.find_subcommand(m.cli_verb()).is_some(),
+                "no `dutydesk {}`",
+                m.cli_verb()
+            );
+        }
+    }
+}

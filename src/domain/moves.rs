@@ -60,6 +60,21 @@ impl Move {
         }
     }
 
+    /// One line of help: the label first, then what the move records.
+    pub fn help(self) -> Bilingual {
+        match self {
+            Move::Dispatch => Bilingual::new("dispatch to a department", "派工：派给部门"),
+            Move::Start => {
+                Bilingual::new("start: the department started work", "开工：部门已开始工作")
+            }
+            Move::Done => Bilingual::new("done: the work is finished", "完工：工作已完成"),
+            Move::Callback => Bilingual::new("callback: record the result", "回访：登记回访结果"),
+            Move::Close => Bilingual::new("close the ticket", "关闭：结束工单"),
+            Move::Cancel => Bilingual::new("cancel, with a reason", "取消（需填原因）"),
+            Move::Note => Bilingual::new("note: add a note", "备注：添加备注"),
+        }
+    }
+
     /// "it cannot be …": the ticket after the move, in English.
     pub fn done_to(self) -> &'static str {
         match self {
@@ -104,6 +119,8 @@ mod tests {
         for m in Move::ALL {
             assert_eq!(Move::from_name(m.name()), Some(m));
             assert_eq!(m.label().en, m.cli_verb());
+            assert!(m.help().zh.starts_with(m.label().zh), "{m:?}");
+            assert!(m.help().en.starts_with(m.label().en), "{m:?}");
         }
         assert_eq!(Move::Start.label().zh, "开工");
     }

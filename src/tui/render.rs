@@ -114,3 +114,24 @@ pub fn error(e: &DeskError, lang: Lang, keymap: &Keymap) -> String {
 pub fn warning(w: &Warning, lang: Lang, keymap: &Keymap) -> String {
     wording::warning(w, lang, &Dashboard(keymap))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_move_is_an_action_of_the_detail_screen_under_its_name() {
+        let keymap = Keymap::builtin();
+        for m in Move::ALL {
+            let act = Act::from(m);
+            assert_eq!(act.name(), m.name());
+            assert!(Ctx::Detail.actions().contains(&act), "{m:?}");
+            assert!(
+                !keymap.keys(Ctx::Detail, act).is_empty(),
+                "{m:?} has no key"
+            );
+            // The help describes the action starting with the move's own label.
+            assert!(crate::tui::strings::describe(act, Lang::Zh).starts_with(m.label().zh));
+        }
+    }
+}

@@ -235,9 +235,9 @@ pub fn event_text(lang: Lang, ev: &crate::domain::Event) -> String {
             };
             with_note(s, note)
         }
-        E::TicketStarted { .. } => tr(B::new("work started", "开始处理"), lang).to_string(),
+        E::TicketStarted { .. } => tr(B::new("work started", "已开工"), lang).to_string(),
         E::TicketDone { note, .. } => {
-            with_note(tr(B::new("work done", "处理完成"), lang).into(), note)
+            with_note(tr(B::new("work done", "已完工"), lang).into(), note)
         }
         E::CallbackRecorded {
             satisfied, note, ..
@@ -303,13 +303,15 @@ pub fn describe(act: Act, lang: Lang) -> &'static str {
         Act::Apply => B::new("keep the filter", "保留筛选"),
         Act::Clear => B::new("clear the filter", "清除筛选"),
         Act::Back => B::new("go back", "返回"),
-        Act::Dispatch => B::new("dispatch to a department", "派工"),
-        Act::Start => B::new("the department started work", "开始处理"),
-        Act::Done => B::new("the work is done", "处理完成"),
-        Act::Callback => B::new("record the callback result", "登记回访结果"),
-        Act::Close => B::new("close the ticket", "关闭工单"),
-        Act::Cancel => B::new("cancel, with a reason", "取消（需填原因）"),
-        Act::Note => B::new("add a note", "添加备注"),
+        Act::Dispatch
+        | Act::Start
+        | Act::Done
+        | Act::Callback
+        | Act::Close
+        | Act::Cancel
+        | Act::Note => crate::domain::Move::from_name(act.name())
+            .map(|m| m.help())
+            .unwrap_or(B::new("", "")),
         Act::Save => B::new("save the call", "保存"),
         Act::NextField => B::new("next field", "下一项"),
         Act::PrevField => B::new("previous field", "上一项"),
