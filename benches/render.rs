@@ -32,7 +32,7 @@ struct Fixed {
 
 impl DeskApi for Fixed {
     fn submit(&mut self, _: Command, _: Option<String>) -> Result<Committed, DeskError> {
-        Err(DeskError::Refused("read-only benchmark desk".into()))
+        Err(DeskError::Internal("read-only benchmark desk".into()))
     }
     fn snapshot(&mut self) -> Result<Snapshot, DeskError> {
         Ok(self.snap.clone())

@@ -71,7 +71,7 @@ impl DataDir {
 #[derive(Debug, Clone)]
 pub struct Committed {
     pub records: Vec<Record>,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<crate::domain::Warning>,
 }
 
 pub struct Desk {
@@ -210,7 +210,7 @@ impl Desk {
                 }
                 return Ok(Committed {
                     records,
-                    warnings: vec!["already recorded (a retried submission)".into()],
+                    warnings: vec![crate::domain::Warning::AlreadyRecorded],
                 });
             }
         }

@@ -2,79 +2,89 @@
 
 use thiserror::Error;
 
+use crate::domain::refusal::{Forbidden, Missing, Reason, Refusal};
+use crate::domain::text::field_name;
+use crate::domain::wording::{self, Plain, Surface};
 use crate::domain::Lang;
 
+/// `Display` gives the English sentence without naming flags or keys (for logs
+/// and tests); a surface renders it for its reader with [`DeskError::render`].
 #[derive(Debug, Error, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum DeskError {
     /// A field of a command is wrong: which field, and why.
-    #[error("{field}: {}", en(reason))]
-    Invalid { field: String, reason: String },
+    #[error("{}", self.render(Lang::En, &Plain))]
+    Invalid { field: String, reason: Reason },
 
     /// Nothing by that id.
-    #[error("{}", en(.0))]
-    NotFound(String),
+    #[error("{}", self.render(Lang::En, &Plain))]
+    NotFound(Missing),
 
-    /// The move is not legal in the current state; the message says what is.
-    #[error("{}", en(.0))]
-    Refused(String),
+    /// The move is not legal in the current state; the refusal says what is.
+    #[error("{}", self.render(Lang::En, &Plain))]
+    Refused(Refusal),
 
     /// The operator's role does not allow this command.
-    #[error("{}", en(.0))]
-    Forbidden(String),
+    #[error("{}", self.render(Lang::En, &Plain))]
+    Forbidden(Forbidden),
 
+    // The variants below carry a detail in English made where the failure was
+    // met (a path, the system's own error); `render` frames it in the reader's
+    // language.
     /// Another process holds the store.
-    #[error("{}", en(.0))]
+    #[error("{0}")]
     Locked(String),
 
     /// The store's files are damaged; nothing will be written to them.
-    #[error("{}", en(.0))]
+    #[error("{0}")]
     Damaged(String),
 
     /// The disk refused the write (full, read-only, gone). Nothing was recorded.
-    #[error("{}", en(.0))]
+    #[error("{0}")]
     Storage(String),
 
     /// A configuration or data file is wrong: names the file and the line.
-    #[error("{}", en(.0))]
+    #[error("{0}")]
     Config(String),
 
     /// The owner process could not be reached.
-    #[error("{}", en(.0))]
+    #[error("{0}")]
     Connection(String),
 
-    #[error("internal error: {}", en(.0))]
+    #[error("internal error: {0}")]
     Internal(String),
 }
 
-fn en(text: &str) -> &str {
-    crate::domain::text::pick(text, Lang::En)
-}
-
 impl DeskError {
-    /// The sentence for a reader of `lang` (`Display` gives the English one).
-    pub fn text(&self, lang: Lang) -> String {
-        use crate::domain::text::{field_name, pick};
+    /// The sentence for a reader of `lang`, saying what to do the way `surface` does it.
+    pub fn render(&self, lang: Lang, surface: &dyn Surface) -> String {
         match (self, lang) {
+            (DeskError::Invalid { field, reason }, _) => format!(
+                "{}{}{}",
+                field_name(field, lang),
+                if lang == Lang::Zh { "：" } else { ": " },
+                wording::reason(reason, lang, surface)
+            ),
+            (DeskError::NotFound(m), _) => wording::missing(m, lang, surface),
+            (DeskError::Refused(r), _) => wording::refusal(r, lang, surface),
+            (DeskError::Forbidden(f), _) => wording::forbidden(f, lang, surface),
             (_, Lang::En) => self.to_string(),
-            (DeskError::Invalid { field, reason }, Lang::Zh) => {
-                format!("{}：{}", field_name(field, lang), pick(reason, lang))
+            (DeskError::Locked(t), Lang::Zh) => format!("数据目录正被另一个进程使用：{t}"),
+            (DeskError::Damaged(t), Lang::Zh) => format!("数据文件已损坏，不会再写入：{t}"),
+            (DeskError::Storage(t), Lang::Zh) => {
+                format!("磁盘写入失败，本次没有记录任何内容：{t}")
             }
-            (DeskError::Internal(t), Lang::Zh) => format!("内部错误：{}", pick(t, lang)),
-            (
-                DeskError::NotFound(t)
-                | DeskError::Refused(t)
-                | DeskError::Forbidden(t)
-                | DeskError::Locked(t)
-                | DeskError::Damaged(t)
-                | DeskError::Storage(t)
-                | DeskError::Config(t)
-                | DeskError::Connection(t),
-                Lang::Zh,
-            ) => pick(t, lang).to_string(),
+            (DeskError::Config(t), Lang::Zh) => format!("配置文件有误：{t}"),
+            (DeskError::Connection(t), Lang::Zh) => format!("连接不上值班台：{t}"),
+            (DeskError::Internal(t), Lang::Zh) => format!("内部错误：{t}"),
         }
     }
 
-    pub fn invalid(field: &str, reason: impl Into<String>) -> DeskError {
+    /// The sentence for a reader of `lang`, naming neither flags nor keys.
+    pub fn text(&self, lang: Lang) -> String {
+        self.render(lang, &Plain)
+    }
+
+    pub fn invalid(field: &str, reason: impl Into<Reason>) -> DeskError {
         DeskError::Invalid {
             field: field.to_string(),
             reason: reason.into(),

@@ -222,7 +222,7 @@ fn a_critical_step_is_skipped_only_with_override_and_a_reason() {
             "caller already outside",
         ]),
         4,
-        "step 1 is critical: it can be skipped only with --override and a reason",
+        "step 1 is critical: it can be skipped only as an override, with a reason (add --override)",
     );
     fails(
         &site.run(&["emergency", "step", "EM1", "1", "--skip", "--override"]),

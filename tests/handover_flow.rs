@@ -4,9 +4,10 @@
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration, FixedOffset, Utc};
+use dutydesk::cli::render;
 use dutydesk::clock::ManualClock;
 use dutydesk::config::site::Targets;
-use dutydesk::domain::{Actor, Command, Department, Kind, StepAction};
+use dutydesk::domain::{Actor, Command, Department, Kind, Lang, StepAction};
 use dutydesk::export::shift::{load, Selection};
 use dutydesk::export::{csv, report};
 use dutydesk::store::record::hex;
@@ -40,7 +41,13 @@ impl Bench {
         Local::new(self.desk.clone(), Actor::new(name, "test"))
     }
     fn run(&self, who: &str, cmd: Command) -> Result<Vec<String>, DeskError> {
-        self.as_(who).submit(cmd, None).map(|c| c.warnings)
+        // As the command line prints them, flags and all.
+        self.as_(who).submit(cmd, None).map(|c| {
+            c.warnings
+                .iter()
+                .map(|w| render::warning(w, Lang::En))
+                .collect()
+        })
     }
     fn head_seq(&self) -> u64 {
         self.desk.lock().unwrap().head().seq
@@ -74,7 +81,7 @@ fn only_the_outgoing_hands_over_and_only_the_incoming_signs() {
         .unwrap();
     let err = b.run("张三", handover("李梅", None)).unwrap_err();
     assert!(
-        matches!(err, DeskError::Refused(ref m) if m.contains("王军")),
+        matches!(err, DeskError::Refused(_) if render::error(&err, Lang::En).contains("王军")),
         "{err}"
     );
 
@@ -102,7 +109,7 @@ fn only_the_outgoing_hands_over_and_only_the_incoming_signs() {
 
     let err = b.run("张三", Command::ShiftAccept).unwrap_err();
     assert!(
-        matches!(err, DeskError::Refused(ref m) if m.contains("李梅")),
+        matches!(err, DeskError::Refused(_) if render::error(&err, Lang::En).contains("李梅")),
         "{err}"
     );
     let err = b
@@ -129,7 +136,7 @@ fn only_the_outgoing_hands_over_and_only_the_incoming_signs() {
     // Nothing is handed on before it is signed.
     let err = b.run("李梅", handover("赵六", None)).unwrap_err();
     assert!(
-        matches!(err, DeskError::Refused(ref m) if m.contains("accept")),
+        matches!(err, DeskError::Refused(_) if render::error(&err, Lang::En).contains("accept")),
         "{err}"
     );
 
@@ -141,7 +148,9 @@ fn only_the_outgoing_hands_over_and_only_the_incoming_signs() {
         assert!(s.awaiting_signature().is_none());
     }
     let err = b.run("李梅", Command::ShiftAccept).unwrap_err();
-    assert!(matches!(err, DeskError::Refused(ref m) if m.contains("no handover")));
+    assert!(
+        matches!(err, DeskError::Refused(_) if render::error(&err, Lang::En).contains("no handover"))
+    );
     let w = b
         .run(
             "李梅",
@@ -166,7 +175,7 @@ fn an_active_emergency_or_a_missing_report_needs_a_reason() {
     let before = b.head_seq();
     let err = b.run("王军", handover("李梅", None)).unwrap_err();
     assert!(
-        matches!(err, DeskError::Refused(ref m) if m.contains("EM1") && m.contains("still active") && m.contains("--reason")),
+        matches!(err, DeskError::Refused(_) if render::error(&err, Lang::En).contains("EM1") && render::error(&err, Lang::En).contains("still active") && render::error(&err, Lang::En).contains("--reason")),
         "{err}"
     );
     assert_eq!(b.head_seq(), before, "a refused handover writes nothing");
@@ -200,7 +209,7 @@ fn an_active_emergency_or_a_missing_report_needs_a_reason() {
         .unwrap();
     let err = b.run("王军", handover("李梅", None)).unwrap_err();
     assert!(
-        matches!(err, DeskError::Refused(ref m) if m.contains("incident report")),
+        matches!(err, DeskError::Refused(_) if render::error(&err, Lang::En).contains("incident report")),
         "{err}"
     );
 

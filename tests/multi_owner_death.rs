@@ -99,7 +99,6 @@ fn a_retried_submission_is_applied_once() {
     );
     assert!(again
         .warnings
-        .iter()
-        .any(|w| w.contains("already recorded")));
+        .contains(&dutydesk::domain::Warning::AlreadyRecorded));
     assert_eq!(a.snapshot().unwrap().state.tickets.len(), 1);
 }

@@ -82,7 +82,9 @@ fn a_user_not_in_operators_toml_is_refused_with_a_message_saying_so() {
     assert!(err.contains("is not listed"), "{err}");
     assert!(err.contains(&current_unix_user()), "{err}");
     match Client::open(site.options("anyone")) {
-        Err(DeskError::Forbidden(m)) => assert!(m.contains("operators.toml"), "{m}"),
+        Err(e @ DeskError::Forbidden(_)) => {
+            assert!(e.to_string().contains("operators.toml"), "{e}")
+        }
         Err(e) => panic!("expected Forbidden, got {e}"),
         Ok(_) => panic!("an unlisted user was let in"),
     }

@@ -218,7 +218,8 @@ fn run(ops: &[(Op, u32)]) -> Result<(), TestCaseError> {
                 models[i] = next;
                 last = Some((cmd, key));
             }
-            (Some(None), Err(DeskError::Refused(msg))) => {
+            (Some(None), Err(e @ DeskError::Refused(_))) => {
+                let msg = e.to_string();
                 prop_assert!(
                     msg.contains("Allowed next") || msg.contains("callback"),
                     "{msg}"

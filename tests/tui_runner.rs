@@ -92,6 +92,45 @@ fn start_lift_run(app: &mut App, filter: &str, location: &str) {
 }
 
 #[test]
+fn a_refused_critical_skip_names_the_key_bound_now_in_the_readers_language_only() {
+    // The confirm key is remapped: the refusal must say the key that works now.
+    let keymap =
+        Keymap::with_user("[confirm]\nyes = \"o\"\n", std::path::Path::new("k.toml")).unwrap();
+    for (lang, refused, how, foreign) in [
+        (Lang::Zh, "第 2 步是关键步骤", "按 o", "critical"),
+        (Lang::En, "step 2 is critical", "press o", "关键"),
+    ] {
+        let fx = fixture();
+        let mut app = App::new(
+            Box::new(fx.local("王伟")),
+            Arc::new(fx.clock.clone()),
+            lang,
+            keymap.clone(),
+            Theme::colour(),
+        )
+        .unwrap();
+        start_lift_run(&mut app, "lift", "3-A");
+        app.key(ch('x'));
+        typ(&mut app, "2");
+        app.key(key(KeyCode::Enter));
+        app.key(ch('s'));
+        typ(&mut app, "spoke through the door");
+        app.key(key(KeyCode::Enter));
+        let s = screen(&app);
+        assert!(s.contains(refused) && s.contains(how), "{s}");
+        assert!(!s.contains("--override"), "a flag on the dashboard: {s}");
+        assert!(!s.contains(foreign), "the other language shows: {s}");
+        assert!(!s.contains('\u{1f}'), "{s:?}");
+        assert!(
+            !s.contains("y："),
+            "the confirm line names the key bound now: {s}"
+        );
+        app.key(ch('o'));
+        assert!(app.state.run("EM1").unwrap().progress[1].overridden);
+    }
+}
+
+#[test]
 fn the_picker_filters_and_starts_a_run_that_the_runner_shows_in_english() {
     let fx = fixture();
     let mut app = fx.app("王伟", Lang::En);

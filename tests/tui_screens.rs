@@ -403,11 +403,11 @@ fn detail_shows_fields_timeline_and_only_legal_moves() {
         s.contains("d dispatch") && !s.contains("s start"),
         "legal moves only: {s}"
     );
-    // A move not legal now says why.
+    // A move not legal now says why, in the words the desk uses for the refusal.
     app.key(ch('c'));
     let s = screen(&app);
     assert!(
-        s.contains("R001 is new; allowed now: dispatch, cancel, note"),
+        s.contains("R001 is new; it cannot be closed. Allowed next: dispatch, cancel, note"),
         "{s}"
     );
     // Dispatch through the picker, in the fixed order.

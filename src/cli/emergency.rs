@@ -208,9 +208,10 @@ fn hm(at_us: i64) -> String {
 fn kinds(api: &mut dyn DeskApi, json: bool, lang: Lang) -> Result<i32, DeskError> {
     let snap = api.snapshot()?;
     for (plan, contact) in snap.plans.unknown_contacts(&snap.site) {
-        warn(&[format!(
-            "plan '{plan}' names contact '{contact}', which site.toml does not list: its number will not be shown"
-        )]);
+        warn(&[crate::domain::Warning::UnknownContact {
+            plan: plan.to_string(),
+            contact: contact.to_string(),
+        }]);
     }
     if json {
         let arr: Vec<Value> = snap
@@ -582,10 +583,7 @@ fn write_report(
     )?;
     warn(&c.warnings);
     if r.is_active() {
-        warn(&[format!(
-            "{} is still active: this is an interim report; write it again after `dutydesk emergency close {}`",
-            r.id, r.id
-        )]);
+        warn(&[crate::domain::Warning::InterimReport { run: r.id.clone() }]);
     }
     say(&shown);
     Ok(0)

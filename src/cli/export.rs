@@ -50,9 +50,7 @@ fn export(api: &mut dyn DeskApi, args: &ExportArgs, data: &DataDir) -> Result<i3
     let what = match args.format {
         Format::Jsonl => {
             if slice.records.is_empty() {
-                return Err(DeskError::NotFound(
-                    "the selected shift holds no records yet: nothing to export".into(),
-                ));
+                return Err(DeskError::NotFound(crate::domain::Missing::NothingToExport));
             }
             write_named(&args.out, &kept, "--out", |w| {
                 jsonl::write_records(w, &slice.records).map(|_| ())

@@ -5,6 +5,7 @@ pub mod args;
 pub mod connect;
 pub mod emergency;
 pub mod export;
+pub mod render;
 pub mod serve;
 pub mod shift;
 pub mod tickets;
@@ -35,7 +36,7 @@ pub fn main() -> i32 {
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            let _ = writeln!(std::io::stderr(), "dutydesk: {}", e.text(lang));
+            let _ = writeln!(std::io::stderr(), "dutydesk: {}", render::error(&e, lang));
             e.exit_code()
         }
     }
@@ -138,7 +139,7 @@ pub fn open_dashboard(cli: &Cli, dir: &std::path::Path, lang: Lang) -> Result<i3
 }
 
 /// Prints warnings on stderr, each on its own line.
-pub fn warn(warnings: &[String]) {
+pub fn warn(warnings: &[crate::domain::Warning]) {
     let lang = LANG.get().copied().unwrap_or_default();
     let mut err = std::io::stderr();
     for w in warnings {
@@ -147,7 +148,7 @@ pub fn warn(warnings: &[String]) {
         } else {
             "warning: "
         };
-        let _ = writeln!(err, "{label}{}", crate::domain::text::pick(w, lang));
+        let _ = writeln!(err, "{label}{}", render::warning(w, lang));
     }
 }
 

@@ -147,10 +147,10 @@ enum Next {
 pub fn generate(dir: &Path, records: u64, lang: Lang) -> Result<u64, DeskError> {
     let data = DataDir(dir.to_path_buf());
     if data.store().exists() {
-        return Err(DeskError::Refused(format!(
-            "{} already holds a store; --generate builds a new one only",
-            dir.display()
-        )));
+        return Err(DeskError::Refused(crate::domain::Refusal::StoreExists {
+            dir: dir.display().to_string(),
+            generate: true,
+        }));
     }
     crate::fsx::perms::create_dir_all(dir)
         .map_err(|e| DeskError::storage(&format!("create {}", dir.display()), e))?;

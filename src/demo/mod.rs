@@ -25,10 +25,10 @@ pub const EVENING: &str = include_str!("../../fixtures/demo/evening.toml");
 pub fn load(dir: &Path, lang: Lang) -> Result<u64, DeskError> {
     let data = DataDir(dir.to_path_buf());
     if data.store().exists() {
-        return Err(DeskError::Refused(format!(
-            "{} already holds a store; the demo loads into a fresh directory only (leave out --data for a new temporary one)",
-            dir.display()
-        )));
+        return Err(DeskError::Refused(crate::domain::Refusal::StoreExists {
+            dir: dir.display().to_string(),
+            generate: false,
+        }));
     }
     crate::fsx::perms::create_dir_all(dir)
         .map_err(|e| DeskError::storage(&format!("create {}", dir.display()), e))?;

@@ -66,24 +66,6 @@ impl Bilingual {
     }
 }
 
-/// Separates the English and Chinese halves of a message made by [`both`].
-pub const SEP: char = '\u{1f}';
-
-/// A message in both languages, carried as one string (through errors, warnings
-/// and the socket) until it is shown: [`pick`] takes the half for the reader.
-pub fn both(en: impl AsRef<str>, zh: impl AsRef<str>) -> String {
-    format!("{}{SEP}{}", en.as_ref(), zh.as_ref())
-}
-
-/// The half of a message for `lang`; a message with one language is shown as is.
-pub fn pick(text: &str, lang: Lang) -> &str {
-    match (text.split_once(SEP), lang) {
-        (Some((en, _)), Lang::En) => en,
-        (Some((_, zh)), Lang::Zh) => zh,
-        (None, _) => text,
-    }
-}
-
 /// A field name as the operator sees it.
 pub fn field_name(field: &str, lang: Lang) -> &str {
     if lang == Lang::En {
@@ -106,19 +88,5 @@ pub fn field_name(field: &str, lang: Lang) -> &str {
         "text" => "内容",
         "signed_by" => "签名",
         other => other,
-    }
-}
-
-#[cfg(test)]
-mod message_tests {
-    use super::*;
-
-    #[test]
-    fn a_message_in_both_languages_shows_the_reader_their_half() {
-        let m = both("closed", "已关闭");
-        assert_eq!(pick(&m, Lang::En), "closed");
-        assert_eq!(pick(&m, Lang::Zh), "已关闭");
-        assert_eq!(pick("plain", Lang::Zh), "plain");
-        assert_eq!(field_name("unit", Lang::Zh), "房号");
     }
 }

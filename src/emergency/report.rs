@@ -381,8 +381,8 @@ pub fn describe(e: &Event) -> String {
         Event::TicketDispatched { id, to, note, .. } => {
             format!("{id} dispatched to 派至 {}{}", both(to.label()), opt(note))
         }
-        Event::TicketStarted { id } => format!("{id} work started 开始处理"),
-        Event::TicketDone { id, note } => format!("{id} done 完成{}", opt(note)),
+        Event::TicketStarted { id } => format!("{id} work started 已开工"),
+        Event::TicketDone { id, note } => format!("{id} done 完工{}", opt(note)),
         Event::CallbackRecorded {
             id,
             satisfied,

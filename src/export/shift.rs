@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 use std::str::FromStr;
 
+use crate::domain::Missing;
 use crate::error::DeskError;
 use crate::seam::DeskApi;
 use crate::state::{Shift, State, Ticket};
@@ -60,20 +61,21 @@ pub fn resolve(state: &State, sel: Selection) -> Result<Span, DeskError> {
                 last: state.seq,
             })
         }
-        Selection::Current => state.shifts.current().ok_or_else(|| {
-            DeskError::NotFound("no shift is open: use --shift last, a shift number, or all".into())
-        })?,
-        Selection::Last => state.shifts.last_ended().ok_or_else(|| {
-            DeskError::NotFound(
-                "no shift has been handed over yet: use --shift current or all".into(),
-            )
-        })?,
-        Selection::Id(n) => state.shifts.get(n).ok_or_else(|| {
-            DeskError::NotFound(format!(
-                "there is no shift {n} (shifts 1 to {} exist)",
-                state.shifts.all.len()
-            ))
-        })?,
+        Selection::Current => state
+            .shifts
+            .current()
+            .ok_or(DeskError::NotFound(Missing::NoOpenShift))?,
+        Selection::Last => state
+            .shifts
+            .last_ended()
+            .ok_or(DeskError::NotFound(Missing::NoEndedShift))?,
+        Selection::Id(n) => state
+            .shifts
+            .get(n)
+            .ok_or(DeskError::NotFound(Missing::Shift {
+                shift: n,
+                count: state.shifts.all.len(),
+            }))?,
     };
     Ok(Span {
         shift: Some(shift.id),

@@ -103,7 +103,11 @@ pub fn verify_file(path: &Path) -> Result<Verified, DeskError> {
 }
 
 fn bad(path: &Path, line: usize, what: &str) -> DeskError {
-    DeskError::Refused(format!("{}:{line}: {what}", path.display()))
+    DeskError::Refused(crate::domain::Refusal::ExportBroken {
+        file: path.display().to_string(),
+        line,
+        what: what.to_string(),
+    })
 }
 
 pub fn run(path: &Path) -> Result<i32, DeskError> {

@@ -1,7 +1,9 @@
 //! Emergency runs: a plan followed step by step, every step recorded.
 
-use crate::domain::text::both;
-use crate::domain::{Command, Event, Kind, Priority, StepAction, TicketId, TicketState};
+use crate::domain::{
+    Command, Event, Forbidden, Kind, Missing, Priority, Reason, Refusal, StepAction, TicketId,
+    TicketState, Warning,
+};
 use crate::error::DeskError;
 use crate::rules::{optional_text, required_text, tickets, Context, Decision};
 use crate::state::{run_id, Run, State, StepState};
@@ -14,11 +16,10 @@ pub fn decide(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, D
             ticket,
         } => {
             let p = ctx.plans.get(plan).ok_or_else(|| {
-                let known: Vec<&str> = ctx.plans.all.iter().map(|p| p.id.as_str()).collect();
-                DeskError::NotFound(format!(
-                    "no emergency plan '{plan}': use one of {}",
-                    known.join(", ")
-                ))
+                DeskError::NotFound(Missing::Plan {
+                    id: plan.clone(),
+                    known: ctx.plans.all.iter().map(|p| p.id.clone()).collect(),
+                })
             })?;
             let location = optional_text("location", location)?;
             let run = run_id(state.next_run_number());
@@ -27,10 +28,10 @@ pub fn decide(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, D
                 Some(id) => {
                     let t = tickets::find(state, id)?;
                     if !t.is_open() {
-                        return Err(DeskError::Refused(format!(
-                            "{} is {}; an emergency links to an open ticket",
-                            t.id, t.state
-                        )));
+                        return Err(DeskError::Refused(Refusal::TicketNotOpen {
+                            id: t.id.0.clone(),
+                            state: t.state,
+                        }));
                     }
                     t.id.clone()
                 }
@@ -71,15 +72,11 @@ pub fn decide(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, D
             let s = &r.steps[idx];
             let p = &r.progress[idx];
             if p.state != StepState::Pending {
-                return Err(DeskError::Refused(format!(
-                    "step {step} of {} is already {}",
-                    r.id,
-                    if p.state == StepState::Done {
-                        "done"
-                    } else {
-                        "skipped"
-                    }
-                )));
+                return Err(DeskError::Refused(Refusal::StepAlreadyDone {
+                    run: r.id.clone(),
+                    step: *step,
+                    skipped: p.state != StepState::Done,
+                }));
             }
             let note = optional_text("note", note)?;
             let mut warnings = Vec::new();
@@ -87,27 +84,22 @@ pub fn decide(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, D
                 StepAction::Done { value } => {
                     let value = optional_text("value", value)?;
                     if let (None, Some(en), Some(zh)) = (&value, &s.record_en, &s.record_zh) {
-                        warnings.push(both(
-                            format!(
-                                "step {step} asks for a value ({en} {zh}) and none was given: add it with `dutydesk emergency note {} ...`",
-                                r.id
-                            ),
-                            format!("第 {step} 步需要记录“{zh}”，但没有填写：请用备注补上"),
-                        ));
+                        warnings.push(Warning::StepValueMissing {
+                            run: r.id.clone(),
+                            step: *step,
+                            record_en: en.clone(),
+                            record_zh: zh.clone(),
+                        });
                     }
                     if let Some(minutes) = s.deadline_minutes {
                         let due = r.started_at_us + i64::from(minutes) * 60_000_000;
                         let late = (ctx.now.timestamp_micros() - due) / 1_000_000;
                         if late > 0 {
-                            let late = crate::display::short_duration(late);
-                            warnings.push(both(
-                                format!(
-                                    "step {step} is done {late} after its {minutes}-minute deadline; the report will show it missed"
-                                ),
-                                format!(
-                                    "第 {step} 步超过 {minutes} 分钟时限 {late} 才完成；报告将记为超时"
-                                ),
-                            ));
+                            warnings.push(Warning::StepLate {
+                                step: *step,
+                                minutes,
+                                late_seconds: late,
+                            });
                         }
                     }
                     Event::EmergencyStepDone {
@@ -118,26 +110,21 @@ pub fn decide(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, D
                     }
                 }
                 StepAction::Skip { reason, over_ride } => {
-                    let reason = required_text("reason", reason).map_err(|_| {
-                        DeskError::invalid("reason", "skipping a step needs a reason")
-                    })?;
+                    let reason = required_text("reason", reason)
+                        .map_err(|_| DeskError::invalid("reason", Reason::SkipNeedsReason))?;
                     if s.critical && !over_ride {
-                        return Err(DeskError::Refused(both(
-                            format!(
-                                "step {step} is critical: it can be skipped only with --override and a reason"
-                            ),
-                            format!("第 {step} 步是关键步骤：只有说明原因并强制跳过才能跳过"),
-                        )));
+                        return Err(DeskError::Refused(Refusal::CriticalStepNeedsOverride {
+                            step: *step,
+                        }));
                     }
                     if s.critical {
                         if let Some(role) = ctx.actor.role {
                             if role != crate::domain::Role::DutyManager {
-                                return Err(DeskError::Forbidden(both(
-                                    format!(
-                                        "the {role} role may not override a critical step; the duty manager can"
-                                    ),
-                                    format!("{role} 角色不能强制跳过关键步骤，须由值班经理操作"),
-                                )));
+                                return Err(DeskError::Forbidden(Forbidden::RoleMayNotOverride {
+                                    operator: ctx.actor.operator.clone(),
+                                    unix_user: ctx.actor.unix_user.clone(),
+                                    role,
+                                }));
                             }
                         }
                     }
@@ -166,20 +153,10 @@ pub fn decide(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, D
             let r = active_run(state, run)?;
             let pending = r.pending_critical();
             if !pending.is_empty() {
-                let list: Vec<String> = pending.iter().map(u32::to_string).collect();
-                return Err(DeskError::Refused(both(
-                    format!(
-                        "{} cannot close: critical step{} {} still pending (do them, or skip with --override and a reason)",
-                        r.id,
-                        if list.len() == 1 { "" } else { "s" },
-                        list.join(", ")
-                    ),
-                    format!(
-                        "{} 不能结束：关键步骤 {} 尚未完成（请完成，或说明原因强制跳过）",
-                        r.id,
-                        list.join("、")
-                    ),
-                )));
+                return Err(DeskError::Refused(Refusal::CriticalStepsPending {
+                    run: r.id.clone(),
+                    steps: pending,
+                }));
             }
             let mut events = vec![Event::EmergencyClosed { run: r.id.clone() }];
             // The run's own emergency ticket is told the run closed; it follows its
@@ -210,17 +187,16 @@ pub fn decide(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, D
 
 pub(crate) fn find_run<'a>(state: &'a State, id: &str) -> Result<&'a Run, DeskError> {
     state.run(id).ok_or_else(|| {
-        DeskError::NotFound(format!(
-            "no emergency run '{}': see `dutydesk emergency list`",
-            id.trim()
-        ))
+        DeskError::NotFound(Missing::Run {
+            id: id.trim().to_string(),
+        })
     })
 }
 
 fn active_run<'a>(state: &'a State, id: &str) -> Result<&'a Run, DeskError> {
     let r = find_run(state, id)?;
     if !r.is_active() {
-        return Err(DeskError::Refused(format!("{} is closed", r.id)));
+        return Err(DeskError::Refused(Refusal::RunClosed { run: r.id.clone() }));
     }
     Ok(r)
 }
@@ -229,11 +205,11 @@ fn step_index(r: &Run, step: u32) -> Result<usize, DeskError> {
     if step == 0 || step as usize > r.steps.len() {
         return Err(DeskError::invalid(
             "step",
-            format!(
-                "{} has steps 1 to {}; there is no step {step}",
-                r.id,
-                r.steps.len()
-            ),
+            Reason::NoSuchStep {
+                run: r.id.clone(),
+                steps: r.steps.len(),
+                step,
+            },
         ));
     }
     Ok(step as usize - 1)
@@ -247,7 +223,7 @@ mod tests {
 
     use crate::clock::ManualClock;
     use crate::desk::Desk;
-    use crate::domain::{Actor, Command, Role, StepAction};
+    use crate::domain::{wording, Actor, Command, Lang, Refusal, Role, StepAction, Warning};
     use crate::error::DeskError;
 
     fn desk() -> (tempfile::TempDir, Desk, ManualClock) {
@@ -311,7 +287,10 @@ mod tests {
         start(&mut d, &a);
         let e = d.submit(&a, &skip(2, false), None).unwrap_err();
         assert!(
-            matches!(e, DeskError::Refused(ref m) if m.contains("--override")),
+            matches!(
+                e,
+                DeskError::Refused(Refusal::CriticalStepNeedsOverride { step: 2 })
+            ),
             "{e}"
         );
         let no_reason = Command::EmergencyStep {
@@ -344,11 +323,17 @@ mod tests {
             note: None,
         };
         let c = d.submit(&a, &done(1), None).unwrap();
-        assert!(c.warnings[0].contains("被困人数"), "{:?}", c.warnings);
+        let text = |w: &Warning| wording::warning(w, Lang::Zh, &wording::Plain);
+        assert!(
+            text(&c.warnings[0]).contains("被困人数"),
+            "{:?}",
+            c.warnings
+        );
         clock.advance(Duration::minutes(41));
         let c = d.submit(&a, &done(6), None).unwrap();
         assert!(
-            c.warnings[0].contains("11m00 after its 30-minute deadline"),
+            wording::warning(&c.warnings[0], Lang::En, &wording::Plain)
+                .contains("11m00 after its 30-minute deadline"),
             "{:?}",
             c.warnings
         );

@@ -9,7 +9,7 @@ pub mod tickets;
 use chrono::{DateTime, Utc};
 
 use crate::config::site::Site;
-use crate::domain::{Actor, Command, Event};
+use crate::domain::{Actor, Command, Event, Reason, Warning};
 use crate::emergency::Plans;
 use crate::error::DeskError;
 use crate::state::State;
@@ -26,7 +26,7 @@ pub struct Context<'a> {
 #[derive(Debug, Default)]
 pub struct Decision {
     pub events: Vec<Event>,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
 }
 
 impl Decision {
@@ -83,15 +83,9 @@ pub(crate) fn required_text(field: &str, text: &str) -> Result<String, DeskError
         .collect();
     let t = cleaned.trim();
     if t.is_empty() {
-        Err(DeskError::invalid(
-            field,
-            crate::domain::text::both("must not be empty", "不能为空"),
-        ))
+        Err(DeskError::invalid(field, Reason::Empty))
     } else if t.chars().count() > 2000 {
-        Err(DeskError::invalid(
-            field,
-            "is too long (at most 2000 characters)",
-        ))
+        Err(DeskError::invalid(field, Reason::TooLong { max: 2000 }))
     } else {
         Ok(t.to_string())
     }

@@ -1,6 +1,6 @@
 //! Who may do what, when the site maps its operators to roles (`operators.toml`).
 
-use crate::domain::{Actor, Command, Department, Role, StepAction};
+use crate::domain::{Actor, Command, Department, Forbidden, Role, StepAction};
 use crate::error::DeskError;
 use crate::state::State;
 
@@ -13,11 +13,11 @@ pub fn check(actor: &Actor, cmd: &Command, _state: &State) -> Result<(), DeskErr
     };
     // Overriding a critical checklist step is the duty manager's alone.
     if is_override(cmd) && role != Role::DutyManager {
-        return Err(DeskError::Forbidden(format!(
-            "{} ({}) has the {role} role, which may not override a critical checklist step; \
-             only the duty-manager role may",
-            actor.operator, actor.unix_user
-        )));
+        return Err(DeskError::Forbidden(Forbidden::RoleMayNotOverride {
+            operator: actor.operator.clone(),
+            unix_user: actor.unix_user.clone(),
+            role,
+        }));
     }
     let allowed = match role {
         Role::DutyManager | Role::Dispatcher => true,
@@ -44,17 +44,13 @@ pub fn check(actor: &Actor, cmd: &Command, _state: &State) -> Result<(), DeskErr
     if allowed {
         Ok(())
     } else {
-        Err(DeskError::Forbidden(format!(
-            "{} ({}) has the {role} role, which may not {}{}",
-            actor.operator,
-            actor.unix_user,
-            cmd.name(),
-            if matches!(cmd, Command::Dispatch { .. }) {
-                " to that department (security may dispatch only to security)"
-            } else {
-                ""
-            }
-        )))
+        Err(DeskError::Forbidden(Forbidden::RoleMayNot {
+            operator: actor.operator.clone(),
+            unix_user: actor.unix_user.clone(),
+            role,
+            command: cmd.name().to_string(),
+            dispatch: matches!(cmd, Command::Dispatch { .. }),
+        }))
     }
 }
 

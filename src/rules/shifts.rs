@@ -1,8 +1,6 @@
 //! Shifts and the signed handover (交接班).
 
-use crate::domain::text::{both, pick};
-use crate::domain::Lang;
-use crate::domain::{Command, Event, Role};
+use crate::domain::{Command, Concern, Event, Forbidden, Missing, Reason, Refusal, Role, Warning};
 use crate::error::DeskError;
 use crate::rules::{optional_text, required_text, Context, Decision};
 use crate::state::State;
@@ -12,10 +10,10 @@ pub fn decide(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, D
     match cmd {
         Command::ShiftStart => {
             if let Some(cur) = state.shifts.current() {
-                return Err(DeskError::Refused(format!(
-                    "shift {} of {} is still open; hand it over with `shift handover --to NAME` instead",
-                    cur.id, cur.operator
-                )));
+                return Err(DeskError::Refused(Refusal::ShiftStillOpen {
+                    shift: cur.id,
+                    operator: cur.operator.clone(),
+                }));
             }
             Ok(Decision::of(vec![Event::ShiftStarted {
                 shift: state.shifts.next_id(),
@@ -25,47 +23,30 @@ pub fn decide(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, D
         Command::ShiftHandover { to, note, reason } => {
             let to = required_text("to", to)?;
             let Some(cur) = state.shifts.current() else {
-                return Err(DeskError::Refused(
-                    "no shift is open: start one with `shift start`".into(),
-                ));
+                return Err(DeskError::Refused(Refusal::NoShiftOpen));
             };
             if cur.from_shift.is_some() && !cur.accepted {
-                return Err(DeskError::Refused(format!(
-                    "shift {} has not been signed by {} yet: it must be accepted (`shift accept`) before it is handed on",
-                    cur.id, cur.operator
-                )));
+                return Err(DeskError::Refused(Refusal::ShiftNotAccepted {
+                    shift: cur.id,
+                    operator: cur.operator.clone(),
+                }));
             }
             // The handover is the outgoing operator's signature on what they leave
             // behind: only they, or the duty manager on their behalf, may give it.
             if &cur.operator != me && ctx.actor.role != Some(Role::DutyManager) {
-                return Err(DeskError::Refused(format!(
-                    "shift {} is {}'s; only they (or the duty manager) can hand it over (you are {me})",
-                    cur.id, cur.operator
-                )));
+                return Err(DeskError::Refused(Refusal::NotYourShift {
+                    shift: cur.id,
+                    owner: cur.operator.clone(),
+                    you: me.clone(),
+                }));
             }
             if to == cur.operator {
-                return Err(DeskError::invalid(
-                    "to",
-                    "a shift cannot be handed over to the same operator",
-                ));
+                return Err(DeskError::invalid("to", Reason::SameOperator));
             }
             let reason = optional_text("reason", reason)?;
             let concerns = handover_concerns(state, cur.id);
             if !concerns.is_empty() && reason.is_none() {
-                let list = |lang| {
-                    concerns
-                        .iter()
-                        .map(|c| pick(c, lang))
-                        .collect::<Vec<_>>()
-                        .join("; ")
-                };
-                return Err(DeskError::Refused(both(
-                    format!(
-                        "{}. Hand over anyway with a reason (--reason TEXT)",
-                        list(Lang::En)
-                    ),
-                    format!("{}。如仍要交班，请说明原因", list(Lang::Zh)),
-                )));
+                return Err(DeskError::Refused(Refusal::HandoverConcerns { concerns }));
             }
             Ok(Decision {
                 events: vec![Event::HandoverOffered {
@@ -75,20 +56,18 @@ pub fn decide(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, D
                     note: optional_text("note", note)?,
                     override_reason: if concerns.is_empty() { None } else { reason },
                 }],
-                warnings: concerns,
+                warnings: concerns.into_iter().map(Warning::Concern).collect(),
             })
         }
         Command::ShiftAccept | Command::ShiftRefuse { .. } => {
             let Some(cur) = state.shifts.awaiting_signature() else {
-                return Err(DeskError::Refused(
-                    "no handover is waiting for a signature".into(),
-                ));
+                return Err(DeskError::Refused(Refusal::NoHandoverWaiting));
             };
             if &cur.operator != me {
-                return Err(DeskError::Refused(format!(
-                    "the handover is addressed to {}; only they can sign or refuse it (you are {me})",
-                    cur.operator
-                )));
+                return Err(DeskError::Refused(Refusal::HandoverAddressedTo {
+                    to: cur.operator.clone(),
+                    you: me.clone(),
+                }));
             }
             let ev = match cmd {
                 Command::ShiftRefuse { reason } => Event::HandoverRefused {
@@ -105,9 +84,7 @@ pub fn decide(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, D
         }
         Command::ShiftSign { signed_by } => {
             let Some(cur) = state.shifts.awaiting_signature() else {
-                return Err(DeskError::Refused(
-                    "no handover is waiting for a signature".into(),
-                ));
+                return Err(DeskError::Refused(Refusal::NoHandoverWaiting));
             };
             let name = required_text("signed_by", signed_by)?;
             // Typing a name is for a single shared console (the issue allows it):
@@ -115,16 +92,15 @@ pub fn decide(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, D
             // accounts to people (operators.toml), identity comes from the kernel,
             // so only the addressee's own account may sign.
             if ctx.actor.role.is_some() && *me != cur.operator {
-                return Err(DeskError::Forbidden(format!(
-                    "operators.toml is in force: {} must sign from their own account (`shift accept`)",
-                    cur.operator
-                )));
+                return Err(DeskError::Forbidden(Forbidden::SignFromOwnAccount {
+                    to: cur.operator.clone(),
+                }));
             }
             if name != cur.operator {
-                return Err(DeskError::Refused(format!(
-                    "the handover is addressed to {}; type that name exactly to sign it (you typed {name})",
-                    cur.operator
-                )));
+                return Err(DeskError::Refused(Refusal::SignedNameDiffers {
+                    to: cur.operator.clone(),
+                    typed: name,
+                }));
             }
             Ok(Decision::of(vec![Event::HandoverAccepted {
                 shift: cur.id,
@@ -133,19 +109,14 @@ pub fn decide(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, D
         }
         Command::ShiftWithdraw { reason } => {
             let Some(cur) = state.shifts.awaiting_signature() else {
-                return Err(DeskError::Refused(
-                    "no handover is waiting for a signature; there is nothing to withdraw".into(),
-                ));
+                return Err(DeskError::Refused(Refusal::NothingToWithdraw));
             };
             let outgoing = cur.from_operator.as_deref() == Some(me.as_str());
             let manager = ctx.actor.role == Some(crate::domain::Role::DutyManager);
             if !outgoing && !manager {
-                return Err(DeskError::Refused(format!(
-                    "only {} (who handed over) or the duty manager may withdraw this handover",
-                    cur.from_operator
-                        .as_deref()
-                        .unwrap_or("the outgoing operator")
-                )));
+                return Err(DeskError::Refused(Refusal::WithdrawNotYours {
+                    from: cur.from_operator.clone(),
+                }));
             }
             Ok(Decision::of(vec![Event::HandoverWithdrawn {
                 shift: cur.id,
@@ -155,7 +126,10 @@ pub fn decide(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, D
         }
         Command::ExportRecorded { shift, paths } => {
             if state.shifts.get(*shift).is_none() {
-                return Err(DeskError::NotFound(format!("no shift {shift}")));
+                return Err(DeskError::NotFound(Missing::Shift {
+                    shift: *shift,
+                    count: state.shifts.all.len(),
+                }));
             }
             Ok(Decision::of(vec![Event::ExportWritten {
                 shift: *shift,
@@ -172,36 +146,26 @@ pub fn decide(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, D
 /// What should stop a handover unless a reason is given: any emergency still
 /// active (it goes on into the next shift), and emergencies started or closed in
 /// this shift that were closed without their incident report.
-pub fn handover_concerns(state: &State, shift: u64) -> Vec<String> {
+pub fn handover_concerns(state: &State, shift: u64) -> Vec<Concern> {
     let started_at = state.shifts.get(shift).map(|s| s.started_at_us);
     let mut out = Vec::new();
     for r in state.runs.values() {
         if r.is_active() {
-            let whose = if r.shift == shift {
-                String::new()
-            } else {
-                format!(", started in shift {}", r.shift)
-            };
-            let whose_zh = if r.shift == shift {
-                String::new()
-            } else {
-                format!("，始于第 {} 班", r.shift)
-            };
-            out.push(both(
-                format!("emergency {} ({}{whose}) is still active", r.id, r.name_en),
-                format!("应急事件 {}（{}{whose_zh}）仍在进行", r.id, r.name_zh),
-            ));
+            out.push(Concern::ActiveEmergency {
+                run: r.id.clone(),
+                name_en: r.name_en.clone(),
+                name_zh: r.name_zh.clone(),
+                started_in: Some(r.shift).filter(|&s| s != shift),
+            });
             continue;
         }
         let closed_in_shift = matches!((r.closed_at_us, started_at), (Some(c), Some(s)) if c >= s);
         if r.report.is_none() && (r.shift == shift || closed_in_shift) {
-            out.push(both(
-                format!(
-                    "emergency {} ({}) was closed without its incident report (`emergency report {}`)",
-                    r.id, r.name_en, r.id
-                ),
-                format!("应急事件 {}（{}）已结束，但还没有写重大事件报告", r.id, r.name_zh),
-            ));
+            out.push(Concern::MissingReport {
+                run: r.id.clone(),
+                name_en: r.name_en.clone(),
+                name_zh: r.name_zh.clone(),
+            });
         }
     }
     out
@@ -209,7 +173,7 @@ pub fn handover_concerns(state: &State, shift: u64) -> Vec<String> {
 
 /// The line every command's output carries while a handover waits for its
 /// signature, so nobody forgets it is pending (accept and refuse say it themselves).
-pub fn awaiting_signature_warning(state: &State, cmd: &Command) -> Option<String> {
+pub fn awaiting_signature_warning(state: &State, cmd: &Command) -> Option<Warning> {
     if matches!(
         cmd,
         Command::ShiftAccept | Command::ShiftRefuse { .. } | Command::ShiftSign { .. }
@@ -217,20 +181,9 @@ pub fn awaiting_signature_warning(state: &State, cmd: &Command) -> Option<String
         return None;
     }
     let s = state.shifts.awaiting_signature()?;
-    let from = s.from_operator.as_deref();
-    Some(both(
-        format!(
-            "the handover of shift {} to {} is waiting for their signature (`shift accept` as {}); {} stays responsible until then",
-            s.from_shift.unwrap_or(0),
-            s.operator,
-            s.operator,
-            from.unwrap_or("the outgoing operator")
-        ),
-        format!(
-            "第 {} 班交给 {} 的交接尚未签字；签字前仍由 {} 负责",
-            s.from_shift.unwrap_or(0),
-            s.operator,
-            from.unwrap_or("交班人")
-        ),
-    ))
+    Some(Warning::AwaitingSignature {
+        shift: s.from_shift.unwrap_or(0),
+        to: s.operator.clone(),
+        from: s.from_operator.clone(),
+    })
 }

@@ -1,8 +1,10 @@
 //! The life of a ticket: new → dispatched → in_progress → done → closed, plus
 //! cancelled from any open state, and the return call (回访) on a done ticket.
 
-use crate::domain::text::both;
-use crate::domain::{Command, Event, Kind, Priority, TargetOutcome, TicketId, TicketState};
+use crate::domain::{
+    Command, Event, Kind, Missing, Move, Priority, Reason, Refusal, TargetOutcome, TicketId,
+    TicketState, Warning,
+};
 use crate::error::DeskError;
 use crate::rules::{optional_text, required_text, Context, Decision};
 use crate::state::{State, Ticket};
@@ -23,7 +25,7 @@ pub fn decide(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, D
         Command::Dispatch { id, to, note } => {
             let t = find(state, id)?;
             if !matches!(t.state, TicketState::New | TicketState::Dispatched) {
-                return Err(refused(t, "dispatch"));
+                return Err(refused(t, Move::Dispatch));
             }
             // The target is measured from the call to the first dispatch; a ticket
             // reopened by an unsatisfied callback is not measured again.
@@ -54,7 +56,7 @@ pub fn decide(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, D
         Command::Start { id } => {
             let t = find(state, id)?;
             if t.state != TicketState::Dispatched {
-                return Err(refused(t, "start"));
+                return Err(refused(t, Move::Start));
             }
             Ok(Decision::of(vec![Event::TicketStarted {
                 id: t.id.clone(),
@@ -63,7 +65,7 @@ pub fn decide(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, D
         Command::Done { id, note } => {
             let t = find(state, id)?;
             if t.state != TicketState::InProgress {
-                return Err(refused(t, "done"));
+                return Err(refused(t, Move::Done));
             }
             Ok(Decision::of(vec![Event::TicketDone {
                 id: t.id.clone(),
@@ -77,16 +79,12 @@ pub fn decide(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, D
         } => {
             let t = find(state, id)?;
             if t.state != TicketState::Done {
-                return Err(refused(t, "callback"));
+                return Err(refused(t, Move::Callback));
             }
             if t.callback == Some(true) {
-                return Err(DeskError::Refused(both(
-                    format!(
-                        "{} has its satisfied callback already; close it (`close {}`)",
-                        t.id, t.id
-                    ),
-                    format!("{} 已有满意回访记录，请直接关闭", t.id),
-                )));
+                return Err(DeskError::Refused(Refusal::CallbackAlreadySatisfied {
+                    id: t.id.0.clone(),
+                }));
             }
             Ok(Decision::of(vec![Event::CallbackRecorded {
                 id: t.id.clone(),
@@ -97,20 +95,13 @@ pub fn decide(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, D
         Command::Close { id, note } => {
             let t = find(state, id)?;
             if t.state != TicketState::Done {
-                return Err(refused(t, "close"));
+                return Err(refused(t, Move::Close));
             }
             if t.kind.needs_satisfied_callback() && t.callback != Some(true) {
-                return Err(DeskError::Refused(both(
-                    format!(
-                        "{} is a {} and closes only after a satisfied callback (回访): record it with `callback {} --satisfied` first",
-                        t.id, t.kind, t.id
-                    ),
-                    format!(
-                        "{} 是{}工单，须回访且业主满意后才能关闭：请先记录满意回访",
-                        t.id,
-                        t.kind.label().zh
-                    ),
-                )));
+                return Err(DeskError::Refused(Refusal::CloseNeedsSatisfiedCallback {
+                    id: t.id.0.clone(),
+                    kind: t.kind,
+                }));
             }
             Ok(Decision::of(vec![Event::TicketClosed {
                 id: t.id.clone(),
@@ -120,7 +111,7 @@ pub fn decide(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, D
         Command::Cancel { id, reason } => {
             let t = find(state, id)?;
             if !t.is_open() {
-                return Err(refused(t, "cancel"));
+                return Err(refused(t, Move::Cancel));
             }
             Ok(Decision::of(vec![Event::TicketCancelled {
                 id: t.id.clone(),
@@ -155,10 +146,7 @@ fn call(
 ) -> Result<Decision, DeskError> {
     let unit = required_text("unit", unit)?;
     if unit.chars().count() > 40 {
-        return Err(DeskError::invalid(
-            "unit",
-            "is too long (at most 40 characters)",
-        ));
+        return Err(DeskError::invalid("unit", Reason::TooLong { max: 40 }));
     }
     let summary = required_text("summary", summary)?;
     let priority = match priority {
@@ -167,10 +155,7 @@ fn call(
     };
     let caller = optional_text("name", caller)?;
     if anonymous && caller.is_some() {
-        return Err(DeskError::invalid(
-            "name",
-            "an anonymous call has no name: leave the name out or drop --anonymous",
-        ));
+        return Err(DeskError::invalid("name", Reason::AnonymousWithName));
     }
     let phone = match optional_text("phone", phone)? {
         Some(p) => Some(normalize_phone(&p)?),
@@ -178,10 +163,7 @@ fn call(
     };
     let mut warnings = Vec::new();
     if !ctx.site.knows_unit(&unit) {
-        warnings.push(both(
-            format!("'{unit}' is not in the site directory; recorded as given"),
-            format!("房号“{unit}”不在项目档案中，已按原样记录"),
-        ));
+        warnings.push(Warning::UnknownUnit { unit: unit.clone() });
     }
     // A second call about the same unit is linked to its open ticket, not lost as a duplicate.
     let related = state
@@ -190,10 +172,10 @@ fn call(
         .max_by_key(|t| t.opened_at_us)
         .map(|t| t.id.clone());
     if let Some(r) = &related {
-        warnings.push(both(
-            format!("{unit} already has open ticket {r}; linked to it"),
-            format!("{unit} 已有未结工单 {r}，已关联"),
-        ));
+        warnings.push(Warning::LinkedToOpenTicket {
+            unit: unit.clone(),
+            ticket: r.0.clone(),
+        });
     }
     let id = TicketId::new(kind, state.next_ticket_number());
     let mut events = vec![Event::TicketOpened {
@@ -224,12 +206,9 @@ pub fn normalize_phone(p: &str) -> Result<String, DeskError> {
             _ => {
                 return Err(DeskError::invalid(
                     "phone",
-                    both(
-                        format!(
-                        "'{t}' is not a phone number: use digits, spaces, dashes and a leading +"
-                    ),
-                        format!("“{t}”不是电话号码：只能用数字、空格、横线和开头的 +"),
-                    ),
+                    Reason::NotAPhone {
+                        text: t.to_string(),
+                    },
                 ))
             }
         }
@@ -238,10 +217,10 @@ pub fn normalize_phone(p: &str) -> Result<String, DeskError> {
     if !(3..=20).contains(&digits) {
         return Err(DeskError::invalid(
             "phone",
-            both(
-                format!("'{t}' is not a phone number: it has {digits} digits (3 to 20 expected)"),
-                format!("“{t}”不是电话号码：只有 {digits} 位数字（应为 3 到 20 位）"),
-            ),
+            Reason::PhoneDigits {
+                text: t.to_string(),
+                digits,
+            },
         ));
     }
     Ok(out)
@@ -252,98 +231,35 @@ pub(crate) fn find<'a>(state: &'a State, id: &str) -> Result<&'a Ticket, DeskErr
     if let Some(t) = state.ticket(id) {
         let typed = id.trim().chars().next().filter(char::is_ascii_alphabetic);
         return match typed {
-            Some(c) if !c.eq_ignore_ascii_case(&t.kind.letter()) => Err(DeskError::NotFound(both(
-                format!(
-                    "no ticket '{}': {} is a {} (did you mean {}?)",
-                    id.trim(),
-                    t.id,
-                    t.kind,
-                    t.id
-                ),
-                format!(
-                    "没有工单“{}”：{} 是{}工单（是不是 {}？）",
-                    id.trim(),
-                    t.id,
-                    t.kind.label().zh,
-                    t.id
-                ),
-            ))),
+            Some(c) if !c.eq_ignore_ascii_case(&t.kind.letter()) => {
+                Err(DeskError::NotFound(Missing::WrongKind {
+                    typed: id.trim().to_string(),
+                    id: t.id.0.clone(),
+                    kind: t.kind,
+                }))
+            }
             _ => Ok(t),
         };
     }
     state.ticket(id).ok_or_else(|| {
         if id.trim().is_empty() {
-            DeskError::invalid("id", "a ticket id is needed, like R012")
+            DeskError::invalid("id", Reason::NeedTicketId)
         } else {
-            DeskError::NotFound(both(
-                format!(
-                    "no ticket '{}': check the id with `dutydesk tickets --all`",
-                    id.trim()
-                ),
-                format!("没有工单“{}”：请核对编号", id.trim()),
-            ))
+            DeskError::NotFound(Missing::Ticket {
+                id: id.trim().to_string(),
+            })
         }
     })
 }
 
-/// "R012 is dispatched; cannot close it. Next: start, dispatch, cancel, note."
-fn refused(t: &Ticket, what: &str) -> DeskError {
-    let moves = t.next_moves();
-    let next = if moves.len() <= 1 {
-        "nothing but notes: the ticket is finished".to_string()
-    } else {
-        moves.join(", ")
-    };
-    let en = format!(
-        "{} is {}; it cannot be {}. Allowed next: {next}",
-        t.id,
-        t.state.as_str().replace('_', " "),
-        match what {
-            "dispatch" => "dispatched",
-            "start" => "started",
-            "done" => "marked done",
-            "callback" => "called back (a callback is recorded on a done ticket)",
-            "close" => "closed",
-            "cancel" => "cancelled",
-            _ => "changed that way",
-        }
-    );
-    let next_zh = if moves.len() <= 1 {
-        "只能加备注，工单已结束".to_string()
-    } else {
-        moves
-            .iter()
-            .map(|m| move_zh(m))
-            .collect::<Vec<_>>()
-            .join("、")
-    };
-    let zh = format!(
-        "{} 当前为“{}”，不能{}。下一步可以：{next_zh}",
-        t.id,
-        t.state.label().zh,
-        match what {
-            "dispatch" => "派工",
-            "start" => "开始处理",
-            "done" => "标记完成",
-            "callback" => "回访（回访记录在已完成的工单上）",
-            "close" => "关闭",
-            "cancel" => "取消",
-            _ => "这样改动",
-        }
-    );
-    DeskError::Refused(both(en, zh))
-}
-
-fn move_zh(m: &str) -> &'static str {
-    match m {
-        "dispatch" => "派工",
-        "start" => "开始处理",
-        "done" => "完成",
-        "callback" => "回访",
-        "close" => "关闭",
-        "cancel" => "取消",
-        _ => "备注",
-    }
+/// "R012 is dispatched; it cannot be closed. Allowed next: start, dispatch, cancel, note."
+fn refused(t: &Ticket, tried: Move) -> DeskError {
+    DeskError::Refused(Refusal::Move {
+        id: t.id.0.clone(),
+        state: t.state,
+        tried,
+        allowed: t.next_moves(),
+    })
 }
 
 #[cfg(test)]
@@ -649,7 +565,7 @@ mod tests {
             note: None,
         });
         assert!(
-            matches!(&again, Err(DeskError::Refused(m)) if m.contains("already")),
+            matches!(&again, Err(e @ DeskError::Refused(_)) if e.to_string().contains("already")),
             "{again:?}"
         );
         assert_eq!(b.ticket(&id).callbacks_satisfied, 1);
@@ -661,7 +577,7 @@ mod tests {
         let id = b.call(Kind::Repair);
         let wrong = b.submit(Command::Start { id: "C1".into() });
         assert!(
-            matches!(&wrong, Err(DeskError::NotFound(m)) if m.contains("did you mean R001")),
+            matches!(&wrong, Err(e @ DeskError::NotFound(_)) if e.to_string().contains("did you mean R001")),
             "{wrong:?}"
         );
         b.ok(Command::Dispatch {

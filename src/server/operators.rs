@@ -76,11 +76,12 @@ pub fn resolve(file: &Path, unix_user: &str, requested: Option<&str>) -> Result<
                 unix_user: unix_user.to_string(),
                 role: Some(op.role),
             }),
-            None => Err(DeskError::Forbidden(format!(
-                "the Unix user \"{unix_user}\" is not listed in {}, so it may not use this desk; \
-                 ask the duty manager to add an [[operator]] entry for it",
-                file.display()
-            ))),
+            None => Err(DeskError::Forbidden(
+                crate::domain::Forbidden::UserNotListed {
+                    unix_user: unix_user.to_string(),
+                    file: file.display().to_string(),
+                },
+            )),
         },
     }
 }

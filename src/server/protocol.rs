@@ -42,7 +42,7 @@ pub enum Reply {
     },
     Committed {
         records: Vec<Vec<u8>>,
-        warnings: Vec<String>,
+        warnings: Vec<crate::domain::Warning>,
     },
     Snapshot(Box<Snapshot>),
     Records(Vec<Vec<u8>>),

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{Department, Kind, Priority, TargetOutcome, TicketId, TicketState};
+use crate::domain::{Department, Kind, Move, Priority, TargetOutcome, TicketId, TicketState};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Note {
@@ -56,24 +56,24 @@ impl Ticket {
     }
 
     /// The commands that are legal now, for messages and for the screen.
-    pub fn next_moves(&self) -> Vec<&'static str> {
+    pub fn next_moves(&self) -> Vec<Move> {
         let mut moves = match self.state {
-            TicketState::New => vec!["dispatch"],
-            TicketState::Dispatched => vec!["start", "dispatch"],
-            TicketState::InProgress => vec!["done"],
+            TicketState::New => vec![Move::Dispatch],
+            TicketState::Dispatched => vec![Move::Start, Move::Dispatch],
+            TicketState::InProgress => vec![Move::Done],
             TicketState::Done => {
                 if self.callback == Some(true) || !self.kind.needs_satisfied_callback() {
-                    vec!["callback", "close"]
+                    vec![Move::Callback, Move::Close]
                 } else {
-                    vec!["callback"]
+                    vec![Move::Callback]
                 }
             }
             TicketState::Closed | TicketState::Cancelled => vec![],
         };
         if self.is_open() {
-            moves.push("cancel");
+            moves.push(Move::Cancel);
         }
-        moves.push("note");
+        moves.push(Move::Note);
         moves
     }
 

@@ -283,19 +283,26 @@ impl App {
 
     /// The sentence a screen shows when a submit failed; the screen keeps its input.
     pub fn failure(&self, e: &DeskError) -> String {
+        let text = crate::tui::render::error(e, self.lang, &self.keymap);
         match e {
-            DeskError::Connection(_) => format!(
-                "{} ({})",
-                strings::tr(strings::DISCONNECTED, self.lang),
-                e.text(self.lang)
-            ),
-            DeskError::Storage(_) => format!(
-                "{} ({})",
-                strings::tr(strings::DISK_FULL, self.lang),
-                e.text(self.lang)
-            ),
-            other => other.text(self.lang),
+            DeskError::Connection(_) => {
+                format!("{} ({text})", strings::tr(strings::DISCONNECTED, self.lang),)
+            }
+            DeskError::Storage(_) => {
+                format!("{} ({text})", strings::tr(strings::DISK_FULL, self.lang),)
+            }
+            _ => text,
         }
+    }
+
+    /// A warning of an accepted command, naming this dashboard's keys.
+    pub fn warning_text(&self, w: &crate::domain::Warning) -> String {
+        crate::tui::render::warning(w, self.lang, &self.keymap)
+    }
+
+    /// Why a form field was refused, naming this dashboard's keys.
+    pub fn reason_text(&self, r: &crate::domain::Reason) -> String {
+        crate::domain::wording::reason(r, self.lang, &crate::tui::render::Dashboard(&self.keymap))
     }
 
     /// `api` for the handover exports, which read and write through the desk.

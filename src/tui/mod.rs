@@ -8,6 +8,7 @@
 
 pub mod app;
 pub mod keymap;
+pub mod render;
 pub mod run;
 pub mod screens;
 pub mod strings;

@@ -153,7 +153,13 @@ pub const QUIT_WITH_FORM: B = B::new(
     "A form has unsaved input. Quit anyway?",
     "表单有未保存的内容。仍然退出？",
 );
-pub const CONFIRM_KEYS: B = B::new("y: yes · n/Esc: no", "y：是 · n/Esc：否");
+/// "y: yes · n/Esc: no", with the keys bound now.
+pub fn confirm_keys(lang: Lang, yes: &str, no: &str) -> String {
+    match lang {
+        Lang::En => format!("{yes}: yes · {no}: no"),
+        Lang::Zh => format!("{yes}：是 · {no}：否"),
+    }
+}
 pub const SAVE_FAILED: B = B::new("Not saved", "未保存");
 
 // Help and status.
@@ -163,34 +169,14 @@ pub const TOO_SMALL: B = B::new("The window is too small", "窗口太小");
 pub const PLEASE_ENLARGE: B = B::new("please make it at least", "请调整到至少");
 pub const SAVED: B = B::new("Saved", "已保存");
 pub const DONE_OK: B = B::new("Recorded", "已记录");
+pub const NO_EXPORT_DIR: B = B::new(
+    "no data directory to write the exports into",
+    "没有数据目录，无法写出交接文件",
+);
 pub const HINT_QUEUE: B = B::new("? keys", "? 按键说明");
 
 pub fn tr(b: B, lang: Lang) -> &'static str {
     b.get(lang)
-}
-
-/// "R012 is dispatched; allowed now: start, dispatch, cancel, note".
-pub fn not_allowed(lang: Lang, id: &str, state: &str, moves: &[&str]) -> String {
-    match lang {
-        Lang::En => format!("{id} is {state}; allowed now: {}", moves.join(", ")),
-        Lang::Zh => {
-            let zh: Vec<&str> = moves.iter().map(|m| move_name(m).zh).collect();
-            format!("{id} 当前为「{state}」，现在可以：{}", zh.join("、"))
-        }
-    }
-}
-
-/// The names of the moves `Ticket::next_moves` lists.
-pub fn move_name(m: &str) -> B {
-    match m {
-        "dispatch" => B::new("dispatch", "派工"),
-        "start" => B::new("start", "开工"),
-        "done" => B::new("done", "完工"),
-        "callback" => B::new("callback", "回访"),
-        "close" => B::new("close", "关闭"),
-        "cancel" => B::new("cancel", "取消"),
-        _ => B::new("note", "备注"),
-    }
 }
 
 pub fn saved_ticket(lang: Lang, id: &str) -> String {
@@ -249,9 +235,9 @@ pub fn event_text(lang: Lang, ev: &crate::domain::Event) -> String {
             };
             with_note(s, note)
         }
-        E::TicketStarted { .. } => tr(B::new("work started", "开始处理"), lang).to_string(),
+        E::TicketStarted { .. } => tr(B::new("work started", "已开工"), lang).to_string(),
         E::TicketDone { note, .. } => {
-            with_note(tr(B::new("work done", "处理完成"), lang).into(), note)
+            with_note(tr(B::new("work done", "已完工"), lang).into(), note)
         }
         E::CallbackRecorded {
             satisfied, note, ..
@@ -317,13 +303,15 @@ pub fn describe(act: Act, lang: Lang) -> &'static str {
         Act::Apply => B::new("keep the filter", "保留筛选"),
         Act::Clear => B::new("clear the filter", "清除筛选"),
         Act::Back => B::new("go back", "返回"),
-        Act::Dispatch => B::new("dispatch to a department", "派工"),
-        Act::Start => B::new("the department started work", "开始处理"),
-        Act::Done => B::new("the work is done", "处理完成"),
-        Act::Callback => B::new("record the callback result", "登记回访结果"),
-        Act::Close => B::new("close the ticket", "关闭工单"),
-        Act::Cancel => B::new("cancel, with a reason", "取消（需填原因）"),
-        Act::Note => B::new("add a note", "添加备注"),
+        Act::Dispatch
+        | Act::Start
+        | Act::Done
+        | Act::Callback
+        | Act::Close
+        | Act::Cancel
+        | Act::Note => crate::domain::Move::from_name(act.name())
+            .map(|m| m.help())
+            .unwrap_or(B::new("", "")),
         Act::Save => B::new("save the call", "保存"),
         Act::NextField => B::new("next field", "下一项"),
         Act::PrevField => B::new("previous field", "上一项"),
@@ -397,7 +385,11 @@ pub fn hint(act: Act, lang: Lang) -> &'static str {
         | Act::Callback
         | Act::Close
         | Act::Cancel
-        | Act::Note => return move_name(act.name()).get(lang),
+        | Act::Note => {
+            return crate::domain::Move::from_name(act.name())
+                .map(|m| m.label().get(lang))
+                .unwrap_or_else(|| act.name())
+        }
         other => return describe(other, lang),
     };
     b.get(lang)

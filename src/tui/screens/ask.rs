@@ -57,7 +57,7 @@ impl Screen for Ask {
             Some(Act::Submit) => match (self.on_answer)(app, self.input.text()) {
                 Ok(flow) => flow,
                 Err(why) => {
-                    self.error = Some(crate::domain::text::pick(&why, app.lang).to_string());
+                    self.error = Some(why);
                     Flow::Stay
                 }
             },

@@ -55,7 +55,14 @@ impl Screen for Confirm {
         let text = vec![
             Line::styled(tr(self.question, app.lang), app.theme.title),
             Line::raw(""),
-            Line::styled(tr(s::CONFIRM_KEYS, app.lang), app.theme.key),
+            Line::styled(
+                s::confirm_keys(
+                    app.lang,
+                    &app.keymap.keys(Ctx::Confirm, Act::Yes),
+                    &app.keymap.keys(Ctx::Confirm, Act::No),
+                ),
+                app.theme.key,
+            ),
         ];
         f.render_widget(
             Paragraph::new(text)

@@ -9,7 +9,8 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use ratatui::Frame;
 
 use crate::display::{fit, short_duration};
-use crate::domain::Command;
+use crate::domain::{Command, Move, Refusal};
+use crate::error::DeskError;
 use crate::tui::app::{App, Flow, Screen};
 use crate::tui::keymap::{Act, Ctx};
 use crate::tui::screens::picker::Picker;
@@ -22,17 +23,6 @@ pub struct Detail {
     number: u64,
     scroll: u16,
 }
-
-/// The keymap action behind each move `Ticket::next_moves` names.
-const MOVES: [(Act, &str); 7] = [
-    (Act::Dispatch, "dispatch"),
-    (Act::Start, "start"),
-    (Act::Done, "done"),
-    (Act::Callback, "callback"),
-    (Act::Close, "close"),
-    (Act::Cancel, "cancel"),
-    (Act::Note, "note"),
-];
 
 impl Detail {
     /// Opens a ticket and fetches its timeline from the desk (once; then kept).
@@ -55,7 +45,7 @@ impl Screen for Detail {
             Act::Down => self.scroll = self.scroll.saturating_add(1),
             _ => {}
         }
-        let Some((_, name)) = MOVES.iter().find(|(a, _)| *a == act) else {
+        let Some(mv) = Move::ALL.into_iter().find(|m| Act::from(*m) == act) else {
             return Flow::Stay;
         };
         let Some(t) = app.state.tickets.get(&self.number) else {
@@ -63,9 +53,15 @@ impl Screen for Detail {
         };
         let id = t.id.0.clone();
         let moves = t.next_moves();
-        if !moves.contains(name) {
-            let msg = s::not_allowed(app.lang, &id, t.state.label().get(app.lang), &moves);
-            app.error(msg);
+        if !moves.contains(&mv) {
+            // The same refusal the desk would give, without asking it.
+            let refusal = DeskError::Refused(Refusal::Move {
+                id: id.clone(),
+                state: t.state,
+                tried: mv,
+                allowed: moves,
+            });
+            app.error(app.failure(&refusal));
             return Flow::Stay;
         }
         let cmd = match act {
@@ -87,7 +83,7 @@ impl Screen for Detail {
             Ok(_) => app.info(format!(
                 "{} {id}: {}",
                 tr(s::DONE_OK, app.lang),
-                s::move_name(name).get(app.lang)
+                mv.label().get(app.lang)
             )),
             Err(e) => app.error(app.failure(&e)),
         }
@@ -220,10 +216,13 @@ impl Screen for Detail {
 
         let moves = t.next_moves();
         let mut spans = vec![Span::styled(format!(" {}: ", tr(s::ACTIONS, l)), th.title)];
-        for (act, name) in MOVES {
-            if moves.contains(&name) {
-                spans.push(Span::styled(app.keymap.keys(Ctx::Detail, act), th.key));
-                spans.push(Span::raw(format!(" {}  ", s::move_name(name).get(l))));
+        for mv in Move::ALL {
+            if moves.contains(&mv) {
+                spans.push(Span::styled(
+                    app.keymap.keys(Ctx::Detail, Act::from(mv)),
+                    th.key,
+                ));
+                spans.push(Span::raw(format!(" {}  ", mv.label().get(l))));
             }
         }
         if moves.len() <= 1 {

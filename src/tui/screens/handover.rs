@@ -13,7 +13,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
-use crate::domain::{Command, Event};
+use crate::domain::{Command, Event, Lang, Refusal};
 use crate::error::DeskError;
 use crate::export::{bundle, report, shift};
 use crate::tui::app::{App, Flow, Screen};
@@ -100,8 +100,9 @@ impl HandoverScreen {
         };
         let done = match app.submit(cmd) {
             Ok(d) => d,
-            Err(DeskError::Refused(why)) if concerns_open(app) => {
-                self.error = Some(crate::domain::text::pick(&why, app.lang).to_string());
+            // The refusal itself says the handover needs a reason; the form then asks for one.
+            Err(e @ DeskError::Refused(Refusal::HandoverConcerns { .. })) => {
+                self.error = Some(app.failure(&e));
                 self.asks_reason = true;
                 self.focus = Field::Reason;
                 return;
@@ -122,16 +123,7 @@ impl HandoverScreen {
             return;
         };
         let Some(dir) = app.exports.clone() else {
-            self.error = Some(
-                crate::domain::text::pick(
-                    &crate::domain::text::both(
-                        "no data directory to write the exports into",
-                        "没有数据目录，无法写出交接文件",
-                    ),
-                    app.lang,
-                )
-                .to_string(),
-            );
+            self.error = Some(tr(s::NO_EXPORT_DIR, app.lang).to_string());
             return;
         };
         let now = app.now_us();
@@ -146,31 +138,20 @@ impl HandoverScreen {
                 self.written = Some(paths);
             }
             Err(e) => {
-                let en = format!(
-                    "the handover of shift {from} is recorded, but its exports were not all written: {}. \
-                     Write them with `dutydesk export --shift {from} --format jsonl|csv|md --out FILE`",
-                    e.text(crate::domain::Lang::En)
-                );
-                let zh = format!(
-                    "第 {from} 班的交接已记录，但交接文件未能全部写出：{}。请用 dutydesk export --shift {from} 补写",
-                    e.text(crate::domain::Lang::Zh)
-                );
-                self.error = Some(
-                    crate::domain::text::pick(&crate::domain::text::both(en, zh), app.lang)
-                        .to_string(),
-                );
+                let why = app.failure(&e);
+                self.error = Some(match app.lang {
+                    Lang::En => format!(
+                        "the handover of shift {from} is recorded, but its exports were not all written: {why}. \
+                         Write them again from the command line (dutydesk export, shift {from})"
+                    ),
+                    Lang::Zh => format!(
+                        "第 {from} 班的交接已记录，但交接文件未能全部写出：{why}。请在命令行用 dutydesk export 补写第 {from} 班"
+                    ),
+                });
                 self.written = Some(Vec::new());
             }
         }
     }
-}
-
-/// Whether the current shift has something that needs a reason to hand over.
-fn concerns_open(app: &App) -> bool {
-    app.state
-        .shifts
-        .current()
-        .is_some_and(|sh| !crate::rules::shifts::handover_concerns(&app.state, sh.id).is_empty())
 }
 
 /// The handover report of the open shift, as the .md file will have it.

@@ -183,7 +183,7 @@ impl Intake {
                 let mut msg = s::saved_ticket(app.lang, &id);
                 for w in &done.warnings {
                     msg.push_str(" · ");
-                    msg.push_str(crate::domain::text::pick(w, app.lang));
+                    msg.push_str(&app.warning_text(w));
                 }
                 app.info(msg);
                 Flow::Close(1)
@@ -191,13 +191,12 @@ impl Intake {
             Err(crate::DeskError::Invalid { field, reason }) => {
                 match Field::of_error(&field) {
                     Some(f) => {
-                        self.errors
-                            .insert(f, crate::domain::text::pick(&reason, app.lang).to_string());
+                        self.errors.insert(f, app.reason_text(&reason));
                         self.focus = f;
                     }
                     None => {
                         self.form_error =
-                            Some(crate::DeskError::Invalid { field, reason }.text(app.lang))
+                            Some(app.failure(&crate::DeskError::Invalid { field, reason }))
                     }
                 }
                 Flow::Stay

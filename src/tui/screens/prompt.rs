@@ -68,7 +68,7 @@ impl Screen for Prompt {
                         Flow::Close(1)
                     }
                     Err(crate::DeskError::Invalid { reason, .. }) => {
-                        self.error = Some(crate::domain::text::pick(&reason, app.lang).to_string());
+                        self.error = Some(app.reason_text(&reason));
                         Flow::Stay
                     }
                     Err(e) => {

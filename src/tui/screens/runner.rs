@@ -13,7 +13,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
 use crate::display::{truncate, width};
-use crate::domain::{Command, Lang, StepAction};
+use crate::domain::{Command, Lang, Refusal, StepAction};
 use crate::emergency::view::RunView;
 use crate::error::DeskError;
 use crate::state::{Run, StepState};
@@ -64,7 +64,7 @@ fn step(app: &mut App, run: &str, n: u32, action: StepAction) -> Result<(), Desk
     let mut msg = format!("{} {run} · {}", tr(s::DONE_OK, app.lang), n);
     for w in &done.warnings {
         msg.push_str(" · ");
-        msg.push_str(crate::domain::text::pick(w, app.lang));
+        msg.push_str(&app.warning_text(w));
     }
     app.info(msg);
     Ok(())
@@ -134,14 +134,14 @@ impl Screen for Runner {
                         };
                         match step(app, &id, n, plain) {
                             Ok(()) => Ok(Flow::Close(1)),
-                            Err(DeskError::Refused(why)) if critical => {
-                                Ok(Flow::Replace(Box::new(Override {
-                                    run: id.clone(),
-                                    step: n,
-                                    reason,
-                                    refusal: why,
-                                })))
-                            }
+                            Err(DeskError::Refused(
+                                why @ Refusal::CriticalStepNeedsOverride { .. },
+                            )) if critical => Ok(Flow::Replace(Box::new(Override {
+                                run: id.clone(),
+                                step: n,
+                                reason,
+                                refusal: why,
+                            }))),
                             Err(e) => Err(app.failure(&e)),
                         }
                     }),
@@ -415,7 +415,7 @@ struct Override {
     run: String,
     step: u32,
     reason: String,
-    refusal: String,
+    refusal: Refusal,
 }
 
 impl Screen for Override {
@@ -444,10 +444,23 @@ impl Screen for Override {
         let r = centered(area, 64, 9);
         f.render_widget(Clear, r);
         let text = vec![
-            Line::styled(format!("! {}", self.refusal), app.theme.error),
+            Line::styled(
+                format!(
+                    "! {}",
+                    app.failure(&DeskError::Refused(self.refusal.clone()))
+                ),
+                app.theme.error,
+            ),
             Line::raw(""),
             Line::styled(tr(s::OVERRIDE_ASK, app.lang), app.theme.title),
-            Line::styled(tr(s::CONFIRM_KEYS, app.lang), app.theme.key),
+            Line::styled(
+                s::confirm_keys(
+                    app.lang,
+                    &app.keymap.keys(Ctx::Confirm, Act::Yes),
+                    &app.keymap.keys(Ctx::Confirm, Act::No),
+                ),
+                app.theme.key,
+            ),
         ];
         f.render_widget(
             Paragraph::new(text).wrap(Wrap { trim: true }).block(
