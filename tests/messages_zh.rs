@@ -303,9 +303,14 @@ mod every_message {
             Reason::SkipNeedsReason => 7,
             Reason::NoSuchStep { .. } => 8,
             Reason::Text(_) => 9,
+            Reason::PathInStore { .. } => 10,
+            Reason::PathIsDesksOwn { .. } => 11,
+            Reason::PathIsSymlink { .. } => 12,
+            Reason::PathIsDirectory { .. } => 13,
+            Reason::PathNotRegular { .. } => 14,
         }
     }
-    const REASONS: usize = 10;
+    const REASONS: usize = 15;
 
     fn reasons() -> Vec<Reason> {
         vec![
@@ -326,6 +331,18 @@ mod every_message {
                 step: 12,
             },
             Reason::Text(s("not a number")),
+            Reason::PathInStore {
+                path: s("/srv/d/store/db"),
+                store: s("/srv/d/store"),
+            },
+            Reason::PathIsDesksOwn {
+                path: s("/srv/d/owner.lock"),
+            },
+            Reason::PathIsSymlink { path: s("/tmp/l") },
+            Reason::PathIsDirectory { path: s("/tmp") },
+            Reason::PathNotRegular {
+                path: s("/dev/full"),
+            },
         ]
     }
 

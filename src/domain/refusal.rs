@@ -167,6 +167,26 @@ pub enum Reason {
         steps: usize,
         step: u32,
     },
+    /// A path the user named for a file the desk writes lies in the live store.
+    PathInStore {
+        path: String,
+        store: String,
+    },
+    /// A path the user named is one of the desk's own files.
+    PathIsDesksOwn {
+        path: String,
+    },
+    PathIsSymlink {
+        path: String,
+    },
+    /// A directory where a file was meant (or no file name at all).
+    PathIsDirectory {
+        path: String,
+    },
+    /// A device, FIFO or socket: an atomic write would replace it.
+    PathNotRegular {
+        path: String,
+    },
     /// A reason given by a part outside the rules (argument parsing, files),
     /// in English; the Chinese text frames it.
     Text(String),

@@ -398,6 +398,39 @@ pub fn reason(r: &Reason, lang: Lang, s: &dyn Surface) -> String {
         (W::NoSuchStep { run, steps, step }, Lang::Zh) => {
             format!("{run} 只有第 1 到 {steps} 步，没有第 {step} 步")
         }
+        (W::PathInStore { path, store }, Lang::En) => format!(
+            "{path} is inside the desk's store {store}: writing there would replace the live log. \
+             Name a file outside the store, e.g. in the exports directory beside it"
+        ),
+        (W::PathInStore { path, store }, Lang::Zh) => format!(
+            "{path} 位于值班台的存储目录 {store} 之内：写到那里会替换正在使用的日志。请指定存储目录以外的文件，例如旁边的 exports 目录"
+        ),
+        (W::PathIsDesksOwn { path }, Lang::En) => {
+            format!("{path} is one of the desk's own files: name another file")
+        }
+        (W::PathIsDesksOwn { path }, Lang::Zh) => {
+            format!("{path} 是值班台自己的文件：请指定其他文件")
+        }
+        (W::PathIsSymlink { path }, Lang::En) => format!(
+            "{path} is a symbolic link: the desk would replace the link, not write where it points. \
+             Name the real file, or a new one"
+        ),
+        (W::PathIsSymlink { path }, Lang::Zh) => format!(
+            "{path} 是符号链接：值班台会替换链接本身而不是写到它指向的地方。请指定真实文件或新文件"
+        ),
+        (W::PathIsDirectory { path }, Lang::En) => {
+            format!("{path} is a directory: name a file inside it, e.g. {path}/export.csv")
+        }
+        (W::PathIsDirectory { path }, Lang::Zh) => {
+            format!("{path} 是目录：请指定其中的文件，例如 {path}/export.csv")
+        }
+        (W::PathNotRegular { path }, Lang::En) => format!(
+            "{path} is not a regular file (a device, FIFO or socket): the desk writes a file whole by \
+             replacing it, which would replace that too. Name a regular file"
+        ),
+        (W::PathNotRegular { path }, Lang::Zh) => format!(
+            "{path} 不是普通文件（是设备、管道或套接字）：值班台以整体替换的方式写文件，会把它也替换掉。请指定普通文件"
+        ),
         (W::Text(t), Lang::En) => t.clone(),
         (W::Text(t), Lang::Zh) => format!("填写有误（{t}）"),
     }

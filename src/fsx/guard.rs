@@ -10,7 +10,7 @@
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
-use crate::domain::text::both;
+use crate::domain::refusal::Reason;
 use crate::error::DeskError;
 use crate::fsx::atomic::write_atomically;
 
@@ -63,8 +63,8 @@ pub fn resolve(path: &Path) -> io::Result<PathBuf> {
     Ok(out)
 }
 
-fn refuse(flag: &str, en: String, zh: String) -> DeskError {
-    DeskError::invalid(flag, both(en, zh))
+fn refuse(flag: &str, why: Reason) -> DeskError {
+    DeskError::invalid(flag, why)
 }
 
 /// Refuses `target` (resolved) when it is under a kept directory or is a kept file.
@@ -74,15 +74,10 @@ fn refuse_kept(shown: &str, target: &Path, kept: &Kept, flag: &str) -> Result<()
         if target.starts_with(&dir) {
             return Err(refuse(
                 flag,
-                format!(
-                    "{shown} is inside the desk's store {}: writing there would replace the live log. \
-                     Name a file outside the store, e.g. in the exports directory beside it",
-                    dir.display()
-                ),
-                format!(
-                    "{shown} 位于值班台的存储目录 {} 之内：写到那里会替换正在使用的日志。请指定存储目录以外的文件，例如旁边的 exports 目录",
-                    dir.display()
-                ),
+                Reason::PathInStore {
+                    path: shown.to_string(),
+                    store: dir.display().to_string(),
+                },
             ));
         }
     }
@@ -90,14 +85,9 @@ fn refuse_kept(shown: &str, target: &Path, kept: &Kept, flag: &str) -> Result<()
         if resolve(file).is_ok_and(|f| f == target) {
             return Err(refuse(
                 flag,
-                format!(
-                    "{shown} is one of the desk's own files ({}): name another file",
-                    target.display()
-                ),
-                format!(
-                    "{shown} 是值班台自己的文件（{}）：请指定其他文件",
-                    target.display()
-                ),
+                Reason::PathIsDesksOwn {
+                    path: shown.to_string(),
+                },
             ));
         }
     }
@@ -122,10 +112,9 @@ pub fn check(path: &Path, kept: &Kept, flag: &str) -> Result<PathBuf, DeskError>
         _ => {
             return Err(refuse(
                 flag,
-                format!(
-                "{shown} names a directory, not a file: add a file name, e.g. {shown}/export.csv"
-            ),
-                format!("{shown} 是目录而不是文件：请加上文件名，例如 {shown}/export.csv"),
+                Reason::PathIsDirectory {
+                    path: shown.clone(),
+                },
             ))
         }
     };
@@ -142,22 +131,23 @@ pub fn check(path: &Path, kept: &Kept, flag: &str) -> Result<PathBuf, DeskError>
             if kind.is_symlink() {
                 Err(refuse(
                     flag,
-                    format!("{shown} is a symbolic link: the desk would replace the link, not write where it points. Name the real file, or a new one"),
-                    format!("{shown} 是符号链接：值班台会替换链接本身而不是写到它指向的地方。请指定真实文件或新文件"),
+                    Reason::PathIsSymlink {
+                        path: shown.clone(),
+                    },
                 ))
             } else if kind.is_dir() {
                 Err(refuse(
                     flag,
-                    format!(
-                        "{shown} is a directory: name a file inside it, e.g. {shown}/export.csv"
-                    ),
-                    format!("{shown} 是目录：请指定其中的文件，例如 {shown}/export.csv"),
+                    Reason::PathIsDirectory {
+                        path: shown.clone(),
+                    },
                 ))
             } else if !kind.is_file() {
                 Err(refuse(
                     flag,
-                    format!("{shown} is not a regular file (a device, FIFO or socket): the desk writes a file whole by replacing it, which would replace that too. Name a regular file"),
-                    format!("{shown} 不是普通文件（是设备、管道或套接字）：值班台以整体替换的方式写文件，会把它也替换掉。请指定普通文件"),
+                    Reason::PathNotRegular {
+                        path: shown.clone(),
+                    },
                 ))
             } else {
                 Ok(target)
