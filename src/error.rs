@@ -74,6 +74,16 @@ impl DeskError {
         }
     }
 
+    /// What went wrong, without the closing advice of a refused command ("…;
+    /// nothing was recorded"): for a failure that follows a recorded command.
+    pub fn cause(&self, lang: Lang) -> String {
+        let text = self.text(lang);
+        match text.rsplit_once(". ") {
+            Some((cause, advice)) if advice.ends_with("nothing was recorded") => cause.to_string(),
+            _ => text,
+        }
+    }
+
     pub fn invalid(field: &str, reason: impl Into<String>) -> DeskError {
         DeskError::Invalid {
             field: field.to_string(),

@@ -167,3 +167,63 @@ fn every_acknowledged_call_survives_the_owner_being_killed() {
     );
     assert!(!all_acked.is_empty());
 }
+
+/// The desk writes a handover's evidence itself. The owner is killed right after
+/// the handover is recorded, and right after its files are written: the next
+/// owner (started by the client's retry, or by the next command) completes it,
+/// so the log ends with the handover and its files' record exactly once each,
+/// and the files are there, verify and are the ones recorded.
+#[test]
+fn a_handover_survives_the_owner_being_killed_at_each_step_of_its_evidence() {
+    for step in ["after-handover-record", "after-files"] {
+        let site = Site::new();
+        site.call("1-0101", "repair");
+        // The owner that serves the handover must be one started with the crash hook.
+        common::stop_owner(site.path());
+        let owners_before = owners_started(&site);
+        let out = site
+            .cmd(&["shift", "handover", "--to", "李梅"])
+            .env("DUTYDESK_TEST_CRASH", step)
+            .output()
+            .expect("run dutydesk");
+        common::stop_owner(site.path());
+        assert!(
+            owners_started(&site) >= owners_before + 2,
+            "{step}: the owner was not killed at that step: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let log = site.log();
+        let of = |t: &str| -> Vec<&serde_json::Value> {
+            log.iter().filter(|r| r["event"]["type"] == t).collect()
+        };
+        assert_eq!(of("handover_offered").len(), 1, "{step}: {log:?}");
+        let written = of("export_written");
+        assert_eq!(written.len(), 1, "{step}: {log:?}");
+        let paths: Vec<&str> = written[0]["event"]["paths"]
+            .as_array()
+            .expect("paths")
+            .iter()
+            .filter_map(|p| p.as_str())
+            .collect();
+        assert_eq!(paths.len(), 3, "{step}: {paths:?}");
+        let exports = std::fs::canonicalize(site.path()).unwrap().join("exports");
+        for p in &paths {
+            assert!(Path::new(p).starts_with(&exports), "{step}: {p}");
+            assert!(Path::new(p).is_file(), "{step}: {p} missing");
+        }
+        site.ok(&["verify", paths[0]]);
+        // The jsonl ends with the handover record itself.
+        let jsonl = std::fs::read_to_string(paths[0]).unwrap();
+        let last: serde_json::Value = serde_json::from_str(jsonl.lines().last().unwrap()).unwrap();
+        assert_eq!(last["seq"], of("handover_offered")[0]["seq"], "{step}");
+        common::stop_owner(site.path());
+    }
+}
+
+/// How many owners have started on the site (each logs "serving" once).
+fn owners_started(site: &Site) -> usize {
+    std::fs::read_to_string(site.file("dutydesk.log"))
+        .unwrap_or_default()
+        .matches("serving ")
+        .count()
+}

@@ -29,7 +29,7 @@ fn fixture() -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("site.toml"), dutydesk::demo::DEMO_SITE).unwrap();
     let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 25, 21, 0, 0).unwrap());
-    let desk = Desk::open(dir.path(), Arc::new(clock.clone())).unwrap();
+    let (desk, _) = dutydesk::export::evidence::open(dir.path(), Arc::new(clock.clone())).unwrap();
     Fixture {
         dir,
         desk: Arc::new(Mutex::new(desk)),
@@ -43,16 +43,14 @@ impl Fixture {
     }
 
     fn app_with(&self, api: Box<dyn DeskApi>, lang: Lang) -> App {
-        let mut app = App::new(
+        App::new(
             api,
             Arc::new(self.clock.clone()),
             lang,
             Keymap::builtin(),
             Theme::colour(),
         )
-        .unwrap();
-        app.set_exports(self.dir.path().join("exports"));
-        app
+        .unwrap()
     }
 
     fn app(&self, who: &str, lang: Lang) -> App {

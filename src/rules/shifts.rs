@@ -153,15 +153,6 @@ pub fn decide(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, D
                 reason: required_text("reason", reason)?,
             }]))
         }
-        Command::ExportRecorded { shift, paths } => {
-            if state.shifts.get(*shift).is_none() {
-                return Err(DeskError::NotFound(format!("no shift {shift}")));
-            }
-            Ok(Decision::of(vec![Event::ExportWritten {
-                shift: *shift,
-                paths: paths.clone(),
-            }]))
-        }
         _ => Err(DeskError::Internal(format!(
             "{} is not a shift command",
             cmd.name()

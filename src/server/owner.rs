@@ -193,8 +193,14 @@ fn start(data: &DataDir, log: Log, opts: &ServeOptions) -> Result<Started, (Log,
         Some(sw) => sw.clone(),
         None => base_clock.clone(),
     };
-    let desk = match Desk::open(&data.0, desk_clock) {
-        Ok(d) => d,
+    // Before serving: the files of a handover the last owner left without them.
+    let desk = match crate::export::evidence::open(&data.0, desk_clock) {
+        Ok((d, warnings)) => {
+            for w in warnings {
+                log.warn(&w);
+            }
+            d
+        }
         Err(e) => return Err((log, e)),
     };
     let sock = data.socket();

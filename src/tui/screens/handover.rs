@@ -2,8 +2,8 @@
 //! the incoming operator's name and the outgoing note. Ctrl-S hands over; when
 //! the desk refuses because an emergency is still active or lacks its report,
 //! the concern shows and a reason field opens, and the next Ctrl-S sends it.
-//! Then the three files are written exactly as `dutydesk shift handover` does,
-//! and their paths shown.
+//! The desk writes the three files as part of the handover (as for
+//! `dutydesk shift handover`); this screen shows the paths it recorded.
 
 use std::path::PathBuf;
 
@@ -15,7 +15,7 @@ use ratatui::Frame;
 
 use crate::domain::{Command, Event};
 use crate::error::DeskError;
-use crate::export::{bundle, report, shift};
+use crate::export::{report, shift};
 use crate::tui::app::{App, Flow, Screen};
 use crate::tui::keymap::{Act, Ctx};
 use crate::tui::strings::{self as s, tr};
@@ -121,47 +121,33 @@ impl HandoverScreen {
         }) else {
             return;
         };
-        let Some(dir) = app.exports.clone() else {
-            self.error = Some(
-                crate::domain::text::pick(
-                    &crate::domain::text::both(
-                        "no data directory to write the exports into",
-                        "没有数据目录，无法写出交接文件",
-                    ),
-                    app.lang,
-                )
-                .to_string(),
-            );
-            return;
-        };
-        let now = app.now_us();
-        match bundle::at_handover(app.api_mut(), from, &dir, now) {
-            Ok(paths) => {
-                app.info(tr(s::HANDED_OVER, app.lang));
-                // The preview becomes the report as written, handover included.
-                if let Ok(p) = preview(app, shift::Selection::Id(from)) {
-                    self.preview = p;
-                    self.scroll = 0;
-                }
-                self.written = Some(paths);
-            }
-            Err(e) => {
-                let en = format!(
-                    "the handover of shift {from} is recorded, but its exports were not all written: {}. \
-                     Write them with `dutydesk export --shift {from} --format jsonl|csv|md --out FILE`",
-                    e.text(crate::domain::Lang::En)
-                );
-                let zh = format!(
-                    "第 {from} 班的交接已记录，但交接文件未能全部写出：{}。请用 dutydesk export --shift {from} 补写",
-                    e.text(crate::domain::Lang::Zh)
-                );
-                self.error = Some(
-                    crate::domain::text::pick(&crate::domain::text::both(en, zh), app.lang)
-                        .to_string(),
-                );
-                self.written = Some(Vec::new());
-            }
+        // The desk wrote the files as part of the handover; this screen shows them.
+        let paths: Vec<PathBuf> = done
+            .records
+            .iter()
+            .filter_map(|r| match &r.body.event {
+                Event::ExportWritten { paths, .. } => Some(paths.iter().map(PathBuf::from)),
+                _ => None,
+            })
+            .flatten()
+            .collect();
+        if paths.is_empty() {
+            // Handed over all the same; the desk's warning says the files follow.
+            let why: Vec<&str> = done
+                .warnings
+                .iter()
+                .map(|w| crate::domain::text::pick(w, app.lang))
+                .collect();
+            self.error = Some(why.join("; "));
+        } else {
+            app.info(tr(s::HANDED_OVER, app.lang));
         }
+        // The preview becomes the report as written, handover included.
+        if let Ok(p) = preview(app, shift::Selection::Id(from)) {
+            self.preview = p;
+            self.scroll = 0;
+        }
+        self.written = Some(paths);
     }
 }
 
