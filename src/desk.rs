@@ -203,8 +203,9 @@ impl Desk {
                 });
             }
         }
-        // Files a crash or a full disk left unwritten are written before anything new.
-        let mut late = self.complete_pending();
+        // Files a crash or a full disk left unwritten are written before anything
+        // new; their records come first in what this command returns.
+        let (mut records, mut late) = self.write_pending();
         let now = self.clock.now();
         let ctx = Context {
             now,
@@ -226,11 +227,12 @@ impl Desk {
                 .events
                 .push(Event::IncidentReportWritten { run, path });
         }
-        let mut records = self.commit(actor, now, request.clone(), decision.events)?;
-        let handed_over = records.iter().find_map(|r| match &r.body.event {
+        let own = self.commit(actor, now, request.clone(), decision.events)?;
+        let handed_over = own.iter().find_map(|r| match &r.body.event {
             Event::HandoverOffered { from_shift, .. } => Some(*from_shift),
             _ => None,
         });
+        records.extend(own);
         if let (Some(shift), true) = (handed_over, self.evidence.is_some()) {
             if let Some(hook) = self.evidence.as_deref() {
                 hook.reached(CrashPoint::AfterHandoverRecord);
@@ -258,10 +260,16 @@ impl Desk {
     /// owner died between the handover and its files, or the disk was full).
     /// Returns a warning for each that still could not be written.
     pub fn complete_pending(&mut self) -> Vec<String> {
-        if self.evidence.is_none() {
-            return Vec::new();
-        }
+        self.write_pending().1
+    }
+
+    /// As [`Desk::complete_pending`], with the records it appended.
+    fn write_pending(&mut self) -> (Vec<Record>, Vec<String>) {
+        let mut records = Vec::new();
         let mut warnings = Vec::new();
+        if self.evidence.is_none() {
+            return (records, warnings);
+        }
         for shift in self.state.shifts.exports_pending() {
             // Recorded as the handover was: by its operator, under its request key,
             // so a client retrying the handover gets the files' record too.
@@ -277,11 +285,12 @@ impl Desk {
                 ),
                 None => (Actor::new("dutydesk", "dutydesk"), None),
             };
-            if let Err(e) = self.write_exports(shift, &actor, request, false) {
-                warnings.push(exports_pending(shift, &e, false));
+            match self.write_exports(shift, &actor, request, false) {
+                Ok(more) => records.extend(more),
+                Err(e) => warnings.push(exports_pending(shift, &e, false)),
             }
         }
-        warnings
+        (records, warnings)
     }
 
     /// Has the writer write the three files of `shift` and records them.

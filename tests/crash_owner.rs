@@ -180,18 +180,19 @@ fn a_handover_survives_the_owner_being_killed_at_each_step_of_its_evidence() {
         site.call("1-0101", "repair");
         // The owner that serves the handover must be one started with the crash hook.
         common::stop_owner(site.path());
-        let owners_before = owners_started(&site);
         let out = site
             .cmd(&["shift", "handover", "--to", "李梅"])
             .env("DUTYDESK_TEST_CRASH", step)
             .output()
             .expect("run dutydesk");
-        common::stop_owner(site.path());
+        // The owner died under the command: the client either gave up or retried
+        // on a new owner, which found the handover already recorded.
+        let said = String::from_utf8_lossy(&out.stderr);
         assert!(
-            owners_started(&site) >= owners_before + 2,
-            "{step}: the owner was not killed at that step: {}",
-            String::from_utf8_lossy(&out.stderr)
+            !out.status.success() || said.contains("already recorded (a retried submission)"),
+            "{step}: the owner was not killed at that step: {said}"
         );
+        common::stop_owner(site.path());
         let log = site.log();
         let of = |t: &str| -> Vec<&serde_json::Value> {
             log.iter().filter(|r| r["event"]["type"] == t).collect()
@@ -220,10 +221,40 @@ fn a_handover_survives_the_owner_being_killed_at_each_step_of_its_evidence() {
     }
 }
 
-/// How many owners have started on the site (each logs "serving" once).
-fn owners_started(site: &Site) -> usize {
-    std::fs::read_to_string(site.file("dutydesk.log"))
-        .unwrap_or_default()
-        .matches("serving ")
-        .count()
+/// The incident report is written before it is recorded: an owner killed in
+/// between leaves no record (the run still lacks its report), and the next
+/// `emergency report` writes the file again and records it once.
+#[test]
+fn an_incident_report_is_recorded_once_after_the_owner_dies_between_file_and_record() {
+    let site = Site::new();
+    site.ok(&[
+        "emergency",
+        "start",
+        "elevator-entrapment",
+        "--location",
+        "3-A",
+    ]);
+    common::stop_owner(site.path());
+    let out = site
+        .cmd(&["emergency", "report", "EM1"])
+        .env("DUTYDESK_TEST_CRASH", "after-report-file")
+        .output()
+        .expect("run dutydesk");
+    assert!(!out.status.success(), "every owner died before the record");
+    common::stop_owner(site.path());
+    let reported = |site: &Site| {
+        site.log()
+            .iter()
+            .filter(|r| r["event"]["type"] == "incident_report_written")
+            .count()
+    };
+    assert_eq!(reported(&site), 0, "a file alone is no evidence");
+    let path = site.ok(&["emergency", "report", "EM1"]).trim().to_string();
+    assert_eq!(reported(&site), 1);
+    let reports = std::fs::canonicalize(site.path()).unwrap().join("reports");
+    assert!(Path::new(&path).starts_with(&reports), "{path}");
+    assert!(std::fs::read_to_string(&path)
+        .unwrap()
+        .contains("重大事件报告"));
+    common::stop_owner(site.path());
 }

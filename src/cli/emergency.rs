@@ -567,7 +567,7 @@ fn write_report(api: &mut dyn DeskApi, run: &str, out: Option<&PathBuf>) -> Resu
     }
     say(&path);
     if let Some(copy) = out {
-        say(&copy.display().to_string());
+        eprintln!("a copy is in {}", copy.display());
     }
     Ok(0)
 }

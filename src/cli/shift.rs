@@ -97,8 +97,8 @@ pub fn run(api: &mut dyn DeskApi, cmd: &ShiftCmd) -> Result<i32, DeskError> {
             // The desk wrote the files and recorded them; when it could not, its
             // warning above says so and that the next command writes them.
             for r in &c.records {
-                if let Event::ExportWritten { paths, .. } = &r.body.event {
-                    for p in paths {
+                if let Event::ExportWritten { shift, paths } = &r.body.event {
+                    for p in paths.iter().filter(|_| *shift == from) {
                         let _ = writeln!(out, "{p}");
                     }
                 }

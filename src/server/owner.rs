@@ -124,16 +124,30 @@ impl Shared {
             }
         }
         let before = desk.head().seq;
-        let committed = desk.submit(actor, cmd, Some(request))?;
+        let result = desk.submit(actor, cmd, Some(request));
         // A retried submission returns the first one's records: already pushed.
-        let new: Vec<_> = committed
-            .records
-            .iter()
-            .filter(|r| r.body.seq > before)
-            .cloned()
-            .collect();
+        let mut new: Vec<_> = match &result {
+            Ok(c) => c
+                .records
+                .iter()
+                .filter(|r| r.body.seq > before)
+                .cloned()
+                .collect(),
+            Err(_) => Vec::new(),
+        };
+        // Even a refused command may follow records the desk added itself (the
+        // files of an earlier handover): every new record is pushed, none skipped.
+        let head = desk.head().seq;
+        if new.len() as u64 != head - before {
+            match desk.records(before + 1, (head - before) as usize) {
+                Ok(all) => new = all,
+                Err(e) => self
+                    .log
+                    .warn(&format!("cannot read back new records to push: {e}")),
+            }
+        }
         self.fanout.publish(&new, &self.log);
-        Ok(committed)
+        result
     }
 
     pub(crate) fn client_came(&self) {

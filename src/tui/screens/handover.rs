@@ -126,7 +126,9 @@ impl HandoverScreen {
             .records
             .iter()
             .filter_map(|r| match &r.body.event {
-                Event::ExportWritten { paths, .. } => Some(paths.iter().map(PathBuf::from)),
+                Event::ExportWritten { shift, paths } if *shift == from => {
+                    Some(paths.iter().map(PathBuf::from))
+                }
                 _ => None,
             })
             .flatten()
@@ -221,8 +223,9 @@ impl Screen for HandoverScreen {
         f.render_widget(Clear, area);
         let th = &app.theme;
         let l = app.lang;
-        let form_h = if self.written.is_some() {
-            2 + self.written.as_ref().map_or(0, Vec::len) as u16
+        let form_h = if let Some(paths) = &self.written {
+            // The desk's sentence when the files follow later wraps on a narrow screen.
+            2 + paths.len() as u16 + u16::from(self.error.is_some()) * 3
         } else {
             3 + u16::from(self.asks_reason) + u16::from(self.error.is_some()) * 2
         };
@@ -239,7 +242,11 @@ impl Screen for HandoverScreen {
             th.title,
         ));
         if let Some(paths) = &self.written {
-            lines.push(Line::styled(format!(" {}:", tr(s::HANDED_OVER, l)), th.ok));
+            // With no paths the desk's warning (below) says it is handed over and why
+            // the files follow.
+            if !paths.is_empty() {
+                lines.push(Line::styled(format!(" {}:", tr(s::HANDED_OVER, l)), th.ok));
+            }
             for p in paths {
                 lines.push(Line::raw(format!("   {}", p.display())));
             }
