@@ -121,3 +121,20 @@ impl DeskError {
 }
 
 pub type Result<T, E = DeskError> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cause_of_a_storage_error_drops_the_nothing_was_recorded_advice() {
+        let e = DeskError::storage("create /d/exports", "File exists (os error 17)");
+        assert!(e.to_string().ends_with("nothing was recorded"));
+        assert_eq!(
+            e.cause(Lang::En),
+            "could not create /d/exports: File exists (os error 17)"
+        );
+        let refused = DeskError::Refused("no shift is open. Start one".into());
+        assert_eq!(refused.cause(Lang::En), refused.to_string());
+    }
+}

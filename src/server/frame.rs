@@ -7,8 +7,10 @@ use std::io::{self, Read, Write};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-/// The protocol version every frame carries.
-pub const VERSION: u8 = 1;
+/// The protocol version every frame carries. 2: the desk writes a handover's
+/// and a report's files itself (`EmergencyReport`); a client of version 1 would
+/// write them and then be refused recording them.
+pub const VERSION: u8 = 2;
 /// The largest frame a client may send the owner (a command is at most 1 MiB of text).
 pub const MAX_REQUEST: u32 = 2 << 20;
 /// The largest frame the owner sends (a snapshot of a large store, a page of records).
