@@ -85,6 +85,8 @@ pub struct Desk {
     config_seen: Vec<(PathBuf, Option<std::time::SystemTime>, u64)>,
     clock: SharedClock,
     subscribers: Vec<mpsc::Sender<Record>>,
+    /// Writes handover exports and incident reports; see [`Desk::set_evidence`].
+    evidence: Option<Box<dyn EvidenceWriter>>,
 }
 
 impl Desk {
@@ -149,6 +151,7 @@ impl Desk {
             config_seen,
             clock,
             subscribers: Vec::new(),
+            evidence: None,
         })
     }
 
@@ -192,6 +195,8 @@ impl Desk {
 
     /// Checks `cmd` for `actor`, appends its events durably and returns them.
     /// A retried submission (same `request` key) returns the first one's records.
+    /// A handover and an incident report also get their evidence files written by
+    /// the desk's [`EvidenceWriter`] and recorded (see [`Desk::set_evidence`]).
     pub fn submit(
         &mut self,
         actor: &Actor,
@@ -199,7 +204,6 @@ impl Desk {
         request: Option<String>,
     ) -> Result<Committed, DeskError> {
         self.refresh_config()?;
-        check_files(cmd)?;
         if let Some(key) = &request {
             if let Some((from, to)) = self.state.request(key) {
                 let mut records = Vec::new();
@@ -214,6 +218,9 @@ impl Desk {
                 });
             }
         }
+        // Files a crash or a full disk left unwritten are written before anything
+        // new; their records come first in what this command returns.
+        let (mut records, mut late) = self.write_pending();
         let now = self.clock.now();
         let ctx = Context {
             now,
@@ -221,7 +228,117 @@ impl Desk {
             site: &self.site,
             plans: &self.plans,
         };
-        let decision = rules::decide(&self.state, cmd, &ctx)?;
+        let mut decision = rules::decide(&self.state, cmd, &ctx)?;
+        if let Command::EmergencyReport { run } = cmd {
+            // The report is written (whole, fsynced) before it is recorded: a crash
+            // in between leaves an unrecorded file, which is no evidence and which
+            // the next report of the run overwrites.
+            let run = rules::emergency::find_run(&self.state, run)?.id.clone();
+            let at_us = now.timestamp_micros().max(self.state.last_at_us);
+            let hook = self.evidence.as_deref().ok_or_else(no_writer)?;
+            let path = hook.incident_report(self, &run, at_us)?;
+            hook.reached(CrashPoint::AfterReportFile);
+            decision
+                .events
+                .push(Event::IncidentReportWritten { run, path });
+        }
+        let own = self.commit(actor, now, request.clone(), decision.events)?;
+        let handed_over = own.iter().find_map(|r| match &r.body.event {
+            Event::HandoverOffered { from_shift, .. } => Some(*from_shift),
+            _ => None,
+        });
+        records.extend(own);
+        if let (Some(shift), true) = (handed_over, self.evidence.is_some()) {
+            if let Some(hook) = self.evidence.as_deref() {
+                hook.reached(CrashPoint::AfterHandoverRecord);
+            }
+            match self.write_exports(shift, actor, request, true) {
+                Ok(more) => records.extend(more),
+                Err(e) => decision.warnings.push(exports_pending(shift, &e, true)),
+            }
+        }
+        decision.warnings.append(&mut late);
+        Ok(Committed {
+            records,
+            warnings: decision.warnings,
+        })
+    }
+
+    /// Lets `writer` write the evidence files of this desk's handovers and reports.
+    /// Without one (bulk loading, some tests) a handover is recorded with its files
+    /// pending, and the next desk that has one writes them.
+    pub fn set_evidence(&mut self, writer: Box<dyn EvidenceWriter>) {
+        self.evidence = Some(writer);
+    }
+
+    /// Writes and records the export files of handovers that have none yet (the
+    /// owner died between the handover and its files, or the disk was full).
+    /// Returns a warning for each that still could not be written.
+    pub fn complete_pending(&mut self) -> Vec<crate::domain::Warning> {
+        self.write_pending().1
+    }
+
+    /// As [`Desk::complete_pending`], with the records it appended.
+    fn write_pending(&mut self) -> (Vec<Record>, Vec<crate::domain::Warning>) {
+        let mut records = Vec::new();
+        let mut warnings = Vec::new();
+        if self.evidence.is_none() {
+            return (records, warnings);
+        }
+        for shift in self.state.shifts.exports_pending() {
+            // Recorded as the handover was: by its operator, under its request key,
+            // so a client retrying the handover gets the files' record too.
+            let offered = self
+                .state
+                .shifts
+                .get(shift)
+                .and_then(|s| self.store.get(s.last_seq).ok().flatten());
+            let (actor, request) = match offered {
+                Some(r) => (
+                    Actor::new(r.body.operator.clone(), r.body.unix_user.clone()),
+                    r.body.request.clone(),
+                ),
+                None => (Actor::new("dutydesk", "dutydesk"), None),
+            };
+            match self.write_exports(shift, &actor, request, false) {
+                Ok(more) => records.extend(more),
+                Err(e) => warnings.push(exports_pending(shift, &e, false)),
+            }
+        }
+        (records, warnings)
+    }
+
+    /// Has the writer write the three files of `shift` and records them.
+    fn write_exports(
+        &mut self,
+        shift: u64,
+        actor: &Actor,
+        request: Option<String>,
+        live: bool,
+    ) -> Result<Vec<Record>, DeskError> {
+        let hook = self.evidence.as_deref().ok_or_else(no_writer)?;
+        let paths = hook.handover_files(self, shift)?;
+        if live {
+            hook.reached(CrashPoint::AfterFiles);
+        }
+        let now = self.clock.now();
+        self.commit(
+            actor,
+            now,
+            request,
+            vec![Event::ExportWritten { shift, paths }],
+        )
+    }
+
+    /// Appends `events` (after the store's first record and an opening shift, when
+    /// due) as one durable batch, folds them in and tells subscribers.
+    fn commit(
+        &mut self,
+        actor: &Actor,
+        now: chrono::DateTime<chrono::Utc>,
+        request: Option<String>,
+        decided: Vec<Event>,
+    ) -> Result<Vec<Record>, DeskError> {
         let mut events = Vec::new();
         if self.state.store_is_new() {
             events.push(Event::StoreCreated {
@@ -229,8 +346,9 @@ impl Desk {
             });
         }
         // The first command when no shift is open opens one for its operator.
+        let opens_shift = matches!(decided.first(), Some(Event::ShiftStarted { .. }));
         let mut shift = self.state.shifts.current().map(|s| s.id);
-        if shift.is_none() && !matches!(cmd, Command::ShiftStart) {
+        if shift.is_none() && !opens_shift {
             let id = self.state.shifts.next_id();
             events.push(Event::ShiftStarted {
                 shift: id,
@@ -238,7 +356,7 @@ impl Desk {
             });
             shift = Some(id);
         }
-        events.extend(decision.events);
+        events.extend(decided);
         // Times never run backwards in the log, even if the system clock does.
         let at_us = now.timestamp_micros().max(self.state.last_at_us);
         let mut bodies = Vec::with_capacity(events.len());
@@ -281,10 +399,7 @@ impl Desk {
         }
         self.subscribers
             .retain(|tx| records.iter().all(|r| tx.send(r.clone()).is_ok()));
-        Ok(Committed {
-            records,
-            warnings: decision.warnings,
-        })
+        Ok(records)
     }
 
     /// Appends durably. A store poisoned by an earlier failed write (disk full
@@ -347,22 +462,43 @@ fn config_fingerprint(dir: &DataDir) -> Vec<(PathBuf, Option<std::time::SystemTi
         .collect()
 }
 
-/// A record that a report or an export was written is evidence (it clears the
-/// handover's "no incident report" concern), so the file must really be there.
-fn check_files(cmd: &Command) -> Result<(), DeskError> {
-    let paths: Vec<&String> = match cmd {
-        Command::EmergencyReported { path, .. } => vec![path],
-        Command::ExportRecorded { paths, .. } => paths.iter().collect(),
-        _ => return Ok(()),
-    };
-    for p in paths {
-        let path = std::path::Path::new(p);
-        if !path.is_absolute() || !path.is_file() {
-            return Err(DeskError::invalid(
-                "path",
-                format!("{p} is not a written file (give its full path)"),
-            ));
-        }
+/// Where a step of writing evidence has been reached, for the crash tests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CrashPoint {
+    /// The handover is recorded; its files are not written yet.
+    AfterHandoverRecord,
+    /// The handover's files are written; their record is not appended yet.
+    AfterFiles,
+    /// The incident report is written; its record is not appended yet.
+    AfterReportFile,
+}
+
+/// What writes the files a handover or an incident report leaves as evidence. The
+/// desk decides and records; the writer (`export::evidence`, above the desk in
+/// the layers) renders and writes, so the desk need not know the file formats.
+pub trait EvidenceWriter: Send {
+    /// Writes the three export files of `shift`, which is handed over in the log,
+    /// each whole and fsynced; returns their full paths, inside `DATA/exports`.
+    fn handover_files(&self, desk: &Desk, shift: u64) -> Result<Vec<String>, DeskError>;
+    /// Writes the incident report of `run` as of `at_us` (the time its record
+    /// will carry); returns its full path, inside `DATA/reports`.
+    fn incident_report(&self, desk: &Desk, run: &str, at_us: i64) -> Result<String, DeskError>;
+    /// Called at each step of writing evidence; a test writer may stop the process there.
+    fn reached(&self, _step: CrashPoint) {}
+}
+
+fn no_writer() -> DeskError {
+    DeskError::Internal("this desk was opened without a writer for its evidence files".into())
+}
+
+/// The warning of a handover whose files are not written yet: the handover
+/// itself stands, and the next command writes them.
+fn exports_pending(shift: u64, e: &DeskError, now: bool) -> crate::domain::Warning {
+    use crate::domain::Lang;
+    crate::domain::Warning::ExportsPending {
+        shift,
+        cause_en: e.cause(Lang::En),
+        cause_zh: e.cause(Lang::Zh),
+        first: now,
     }
-    Ok(())
 }

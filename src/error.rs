@@ -79,6 +79,16 @@ impl DeskError {
         }
     }
 
+    /// What went wrong, without the closing advice of a refused command ("…;
+    /// nothing was recorded"): for a failure that follows a recorded command.
+    pub fn cause(&self, lang: Lang) -> String {
+        let text = self.text(lang);
+        match text.rsplit_once(". ") {
+            Some((cause, advice)) if advice.ends_with("nothing was recorded") => cause.to_string(),
+            _ => text,
+        }
+    }
+
     /// The sentence for a reader of `lang`, naming neither flags nor keys.
     pub fn text(&self, lang: Lang) -> String {
         self.render(lang, &Plain)
@@ -141,5 +151,17 @@ mod tests {
             "{text}"
         );
         assert!(!text.contains("disk is present"), "{text}");
+    }
+
+    #[test]
+    fn the_cause_of_a_storage_error_drops_the_nothing_was_recorded_advice() {
+        let e = DeskError::storage("create /d/exports", "File exists (os error 17)");
+        assert!(e.to_string().ends_with("nothing was recorded"));
+        assert_eq!(
+            e.cause(Lang::En),
+            "could not create /d/exports: File exists (os error 17)"
+        );
+        let refused = DeskError::Config("site.toml line 3: expected a table. Fix the file".into());
+        assert_eq!(refused.cause(Lang::En), refused.to_string());
     }
 }

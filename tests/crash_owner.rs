@@ -167,3 +167,94 @@ fn every_acknowledged_call_survives_the_owner_being_killed() {
     );
     assert!(!all_acked.is_empty());
 }
+
+/// The desk writes a handover's evidence itself. The owner is killed right after
+/// the handover is recorded, and right after its files are written: the next
+/// owner (started by the client's retry, or by the next command) completes it,
+/// so the log ends with the handover and its files' record exactly once each,
+/// and the files are there, verify and are the ones recorded.
+#[test]
+fn a_handover_survives_the_owner_being_killed_at_each_step_of_its_evidence() {
+    for step in ["after-handover-record", "after-files"] {
+        let site = Site::new();
+        site.call("1-0101", "repair");
+        // The owner that serves the handover must be one started with the crash hook.
+        common::stop_owner(site.path());
+        let out = site
+            .cmd(&["shift", "handover", "--to", "李梅"])
+            .env("DUTYDESK_TEST_CRASH", step)
+            .output()
+            .expect("run dutydesk");
+        // The owner died under the command: the client either gave up or retried
+        // on a new owner, which found the handover already recorded.
+        let said = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !out.status.success() || said.contains("already recorded (a retried submission)"),
+            "{step}: the owner was not killed at that step: {said}"
+        );
+        common::stop_owner(site.path());
+        let log = site.log();
+        let of = |t: &str| -> Vec<&serde_json::Value> {
+            log.iter().filter(|r| r["event"]["type"] == t).collect()
+        };
+        assert_eq!(of("handover_offered").len(), 1, "{step}: {log:?}");
+        let written = of("export_written");
+        assert_eq!(written.len(), 1, "{step}: {log:?}");
+        let paths: Vec<&str> = written[0]["event"]["paths"]
+            .as_array()
+            .expect("paths")
+            .iter()
+            .filter_map(|p| p.as_str())
+            .collect();
+        assert_eq!(paths.len(), 3, "{step}: {paths:?}");
+        let exports = std::fs::canonicalize(site.path()).unwrap().join("exports");
+        for p in &paths {
+            assert!(Path::new(p).starts_with(&exports), "{step}: {p}");
+            assert!(Path::new(p).is_file(), "{step}: {p} missing");
+        }
+        site.ok(&["verify", paths[0]]);
+        // The jsonl ends with the handover record itself.
+        let jsonl = std::fs::read_to_string(paths[0]).unwrap();
+        let last: serde_json::Value = serde_json::from_str(jsonl.lines().last().unwrap()).unwrap();
+        assert_eq!(last["seq"], of("handover_offered")[0]["seq"], "{step}");
+        common::stop_owner(site.path());
+    }
+}
+
+/// The incident report is written before it is recorded: an owner killed in
+/// between leaves no record (the run still lacks its report), and the next
+/// `emergency report` writes the file again and records it once.
+#[test]
+fn an_incident_report_is_recorded_once_after_the_owner_dies_between_file_and_record() {
+    let site = Site::new();
+    site.ok(&[
+        "emergency",
+        "start",
+        "elevator-entrapment",
+        "--location",
+        "3-A",
+    ]);
+    common::stop_owner(site.path());
+    let out = site
+        .cmd(&["emergency", "report", "EM1"])
+        .env("DUTYDESK_TEST_CRASH", "after-report-file")
+        .output()
+        .expect("run dutydesk");
+    assert!(!out.status.success(), "every owner died before the record");
+    common::stop_owner(site.path());
+    let reported = |site: &Site| {
+        site.log()
+            .iter()
+            .filter(|r| r["event"]["type"] == "incident_report_written")
+            .count()
+    };
+    assert_eq!(reported(&site), 0, "a file alone is no evidence");
+    let path = site.ok(&["emergency", "report", "EM1"]).trim().to_string();
+    assert_eq!(reported(&site), 1);
+    let reports = std::fs::canonicalize(site.path()).unwrap().join("reports");
+    assert!(Path::new(&path).starts_with(&reports), "{path}");
+    assert!(std::fs::read_to_string(&path)
+        .unwrap()
+        .contains("重大事件报告"));
+    common::stop_owner(site.path());
+}

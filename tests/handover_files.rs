@@ -444,3 +444,44 @@ fn export_refuses_devices_fifos_symlinks_and_directories_and_replaces_nothing() 
     let names: Vec<_> = std::fs::read_dir(&other).unwrap().collect();
     assert_eq!(names.len(), cases.len() + 1, "no partial file left behind");
 }
+
+/// Finding 12: when DATA/exports cannot be written the handover still stands,
+/// and the message says so without contradicting itself; the next recorded
+/// command writes and records the files once the directory can be made.
+#[test]
+fn a_handover_whose_exports_cannot_be_written_says_they_follow_and_they_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    let t = "2026-11-25T12:00:00Z";
+    ok(dutydesk(data, "王军", t, &["shift", "start"]));
+    // A regular file where the directory should be: it cannot be created.
+    std::fs::write(data.join("exports"), "in the way").unwrap();
+    let out = dutydesk(data, "王军", t, &["shift", "handover", "--to", "李梅"]);
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "the handover is recorded: {err}"
+    );
+    assert!(
+        err.contains("shift 1 is handed over; its export files could not be written yet"),
+        "{err}"
+    );
+    assert!(!err.contains("nothing was recorded"), "{err}");
+    assert!(String::from_utf8_lossy(&out.stdout).trim().is_empty());
+    let log = ok(dutydesk(data, "李梅", t, &["log", "--json"]));
+    assert_eq!(log.matches("\"handover_offered\"").count(), 1, "{log}");
+    assert!(!log.contains("\"export_written\""), "{log}");
+
+    std::fs::remove_file(data.join("exports")).unwrap();
+    ok(dutydesk(data, "李梅", t, &["shift", "accept"]));
+    let log = ok(dutydesk(data, "李梅", t, &["log", "--json"]));
+    assert_eq!(log.matches("\"export_written\"").count(), 1, "{log}");
+    for ext in ["jsonl", "csv", "md"] {
+        let p = data.join(format!("exports/2026-11-25-shift-1.{ext}"));
+        assert!(p.is_file(), "{} missing", p.display());
+    }
+    assert!(verify(&data.join("exports/2026-11-25-shift-1.jsonl"))
+        .status
+        .success());
+}

@@ -28,7 +28,7 @@ fn start() -> DateTime<Utc> {
 fn bench() -> Bench {
     let dir = tempfile::tempdir().unwrap();
     let clock = ManualClock::new(start());
-    let desk = Desk::open(dir.path(), Arc::new(clock.clone())).unwrap();
+    let (desk, _) = dutydesk::export::evidence::open(dir.path(), Arc::new(clock.clone())).unwrap();
     Bench {
         _dir: dir,
         desk: Arc::new(Mutex::new(desk)),
@@ -261,25 +261,43 @@ fn a_written_report_clears_the_concern() {
     }
     b.run("王军", Command::EmergencyClose { run: "EM1".into() })
         .unwrap();
-    // Claiming a report that was never written is refused.
-    let missing = b.run(
-        "王军",
-        Command::EmergencyReported {
-            run: "EM1".into(),
-            path: "reports/EM1.md".into(),
-        },
-    );
-    assert!(missing.is_err(), "{missing:?}");
+    // Claiming a file as the report is refused, even one that exists: only the
+    // desk records its evidence, and nothing is recorded.
     let report = b._dir.path().join("EM1.md");
     std::fs::write(&report, "# report").unwrap();
-    b.run(
+    let before = b.head_seq();
+    let claim = b.run(
         "王军",
         Command::EmergencyReported {
             run: "EM1".into(),
             path: report.display().to_string(),
         },
-    )
-    .unwrap();
+    );
+    assert!(matches!(claim, Err(DeskError::Refused(_))), "{claim:?}");
+    assert_eq!(b.head_seq(), before);
+    // The desk writes the report into DATA/reports and records that file.
+    b.run("王军", Command::EmergencyReport { run: "EM1".into() })
+        .unwrap();
+    let written = b
+        .desk
+        .lock()
+        .unwrap()
+        .state()
+        .run("EM1")
+        .unwrap()
+        .report
+        .clone();
+    let written = written.expect("the report is recorded");
+    let reports = std::fs::canonicalize(b._dir.path())
+        .unwrap()
+        .join("reports");
+    assert!(
+        std::path::Path::new(&written).starts_with(&reports),
+        "{written}"
+    );
+    assert!(std::fs::read_to_string(&written)
+        .unwrap()
+        .contains("重大事件报告"));
     let w = b.run("王军", handover("李梅", None)).unwrap();
     assert!(w.is_empty(), "{w:?}");
 }
@@ -343,7 +361,13 @@ fn the_report_and_csv_of_a_shift_say_what_is_left_and_pin_the_chain() {
     b.clock.advance(Duration::hours(2));
     b.run("王军", handover("李梅", Some("lift company on site")))
         .unwrap();
-    let head = b.desk.lock().unwrap().head();
+    // The handover record: the desk's record of the shift's files follows it.
+    let handover_record = {
+        let d = b.desk.lock().unwrap();
+        let seq = d.state().shifts.get(1).unwrap().last_seq;
+        d.store().get(seq).unwrap().unwrap()
+    };
+    let (head_seq, head_hash) = (handover_record.body.seq, handover_record.hash);
 
     let mut api = b.as_("李梅");
     let now = b.clock.now_us();
@@ -376,11 +400,8 @@ fn the_report_and_csv_of_a_shift_say_what_is_left_and_pin_the_chain() {
         assert!(md.contains(want), "report lacks {want:?}:\n{md}");
     }
     // The chain head printed is the handover record, the last of the shift.
-    assert!(
-        md.contains(&format!("记录 Record **{}**", head.seq)),
-        "{md}"
-    );
-    assert!(md.contains(&hex(&head.hash)), "{md}");
+    assert!(md.contains(&format!("记录 Record **{head_seq}**")), "{md}");
+    assert!(md.contains(&hex(&head_hash)), "{md}");
 
     let mut bytes = Vec::new();
     let rows = csv::write(&mut bytes, &slice, &tz).unwrap();

@@ -144,9 +144,10 @@ mod every_message {
             Refusal::RunClosed { .. } => 17,
             Refusal::StoreExists { .. } => 18,
             Refusal::ExportBroken { .. } => 19,
+            Refusal::EvidenceIsTheDesks => 20,
         }
     }
-    const REFUSALS: usize = 20;
+    const REFUSALS: usize = 21;
 
     fn refusals() -> Vec<Refusal> {
         vec![
@@ -222,6 +223,7 @@ mod every_message {
                 line: 3,
                 what: s("hash mismatch"),
             },
+            Refusal::EvidenceIsTheDesks,
         ]
     }
 
@@ -357,9 +359,10 @@ mod every_message {
             Warning::UnknownContact { .. } => 6,
             Warning::InterimReport { .. } => 7,
             Warning::AlreadyRecorded => 8,
+            Warning::ExportsPending { .. } => 9,
         }
     }
-    const WARNINGS: usize = 9;
+    const WARNINGS: usize = 10;
 
     fn warnings() -> Vec<Warning> {
         let mut all = vec![
@@ -395,6 +398,18 @@ mod every_message {
             },
             Warning::InterimReport { run: s("EM1") },
             Warning::AlreadyRecorded,
+            Warning::ExportsPending {
+                shift: 1,
+                cause_en: s("could not create /d/exports: File exists"),
+                cause_zh: s("could not create /d/exports: File exists"),
+                first: true,
+            },
+            Warning::ExportsPending {
+                shift: 1,
+                cause_en: s("disk full"),
+                cause_zh: s("disk full"),
+                first: false,
+            },
         ];
         all.extend(concerns().into_iter().map(Warning::Concern));
         all

@@ -88,3 +88,46 @@ fn a_client_that_never_says_hello_does_not_block_others() {
     good.submit(call("1-0101", "不受影响"), None).unwrap();
     assert_eq!(good.snapshot().unwrap().state.tickets.len(), 1);
 }
+
+/// Evidence is only what the desk wrote: a raw client naming any existing file
+/// as a shift's export or a run's report is refused, and nothing is recorded.
+#[test]
+fn a_raw_client_cannot_record_evidence_files() {
+    let site = Site::new();
+    let mut good = site.client("王军");
+    good.submit(call("1-0101", "漏水"), None).unwrap();
+    let head = good.snapshot().unwrap().state.seq;
+    let claims = [
+        dutydesk::domain::Command::ExportRecorded {
+            shift: 1,
+            paths: vec!["/etc/shadow".into()],
+        },
+        dutydesk::domain::Command::EmergencyReported {
+            run: "EM1".into(),
+            path: "/etc/hostname".into(),
+        },
+    ];
+    for (n, cmd) in claims.into_iter().enumerate() {
+        let mut s = UnixStream::connect(site.dir().join("owner.sock")).unwrap();
+        s.set_read_timeout(Some(PATIENCE)).unwrap();
+        s.write_all(&hello()).unwrap();
+        assert!(matches!(
+            frame::read::<Reply>(&mut s, frame::MAX_REPLY).unwrap(),
+            Reply::Welcome { .. }
+        ));
+        let submit = Request::Submit {
+            cmd,
+            request: format!("raw-{n}"),
+        };
+        frame::write(&mut s, &submit).unwrap();
+        match frame::read::<Reply>(&mut s, frame::MAX_REPLY).unwrap() {
+            Reply::Error(e) => assert!(
+                e.to_string()
+                    .contains("only the desk records where its evidence"),
+                "{e}"
+            ),
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+    }
+    assert_eq!(good.snapshot().unwrap().state.seq, head, "nothing recorded");
+}

@@ -113,3 +113,40 @@ fn an_owner_whose_socket_is_removed_stops_and_a_client_does_not_bring_the_direct
     assert!(!dir.exists(), "a client re-created the data directory");
     assert!(a.snapshot().is_err());
 }
+
+/// The files of a handover left pending are recorded by the desk at a later
+/// command, even one the rules refuse; that record reaches every subscriber
+/// like any other, so no live dashboard sees a gap.
+#[test]
+fn the_desks_own_late_record_of_handover_files_is_pushed_live() {
+    use dutydesk::domain::Command;
+    let site = Site::new();
+    let mut desk = site.client("王军");
+    let live = desk.subscribe_live().unwrap();
+    desk.submit(Command::ShiftStart, None).unwrap();
+    let exports = site.dir().join("exports");
+    std::fs::write(&exports, "in the way").unwrap();
+    let handed = desk
+        .submit(
+            Command::ShiftHandover {
+                to: "李梅".into(),
+                note: None,
+                reason: None,
+            },
+            None,
+        )
+        .unwrap();
+    assert!(
+        handed.warnings.iter().any(|w| matches!(
+            w,
+            dutydesk::domain::Warning::ExportsPending { first: true, .. }
+        )),
+        "{:?}",
+        handed.warnings
+    );
+    std::fs::remove_file(&exports).unwrap();
+    // Refused (a shift is open), but the desk writes the pending files first.
+    assert!(desk.submit(Command::ShiftStart, None).is_err());
+    let r = wait_record(&live, "export_written");
+    assert_eq!(r.body.seq, desk.snapshot().unwrap().state.seq);
+}

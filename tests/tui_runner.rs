@@ -29,7 +29,7 @@ fn fixture() -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("site.toml"), dutydesk::demo::DEMO_SITE).unwrap();
     let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 25, 21, 0, 0).unwrap());
-    let desk = Desk::open(dir.path(), Arc::new(clock.clone())).unwrap();
+    let (desk, _) = dutydesk::export::evidence::open(dir.path(), Arc::new(clock.clone())).unwrap();
     Fixture {
         dir,
         desk: Arc::new(Mutex::new(desk)),
@@ -43,16 +43,14 @@ impl Fixture {
     }
 
     fn app_with(&self, api: Box<dyn DeskApi>, lang: Lang) -> App {
-        let mut app = App::new(
+        App::new(
             api,
             Arc::new(self.clock.clone()),
             lang,
             Keymap::builtin(),
             Theme::colour(),
         )
-        .unwrap();
-        app.set_exports(self.dir.path().join("exports"));
-        app
+        .unwrap()
     }
 
     fn app(&self, who: &str, lang: Lang) -> App {
@@ -480,4 +478,32 @@ fn a_record_after_a_gap_is_never_folded_past_it() {
     assert_eq!(app.state.seq, last.body.seq);
     let s = screen(&app);
     assert!(s.contains("first") && s.contains("second"), "{s}");
+}
+
+/// The dashboard shows what the desk says when a handover's files cannot be
+/// written yet: handed over all the same, the files to follow (in Chinese here);
+/// the next recorded command writes them.
+#[test]
+fn a_handover_whose_files_cannot_be_written_yet_says_so_on_the_dashboard() {
+    let fx = fixture();
+    let mut app = fx.app("王伟", Lang::Zh);
+    app.submit(Command::ShiftStart).unwrap();
+    std::fs::write(fx.dir.path().join("exports"), "in the way").unwrap();
+    app.key(ch('h'));
+    typ(&mut app, "李梅");
+    app.key(ctrl('s'));
+    let s = screen(&app);
+    assert!(s.contains("第 1 班已交班"), "{s}");
+    assert!(s.contains("交接文件暂未能写出"), "{s}");
+    assert!(
+        app.state.shifts.awaiting_signature().is_some(),
+        "handed over"
+    );
+
+    std::fs::remove_file(fx.dir.path().join("exports")).unwrap();
+    app.key(key(KeyCode::Esc));
+    let mut inc = fx.app("李梅", Lang::Zh);
+    inc.submit(Command::ShiftAccept).unwrap();
+    let md = fx.dir.path().join("exports/2026-11-25-shift-1.md");
+    assert!(md.is_file(), "written by the next command");
 }

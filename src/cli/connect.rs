@@ -6,7 +6,6 @@ use std::sync::{Arc, Mutex};
 
 use crate::cli::Cli;
 use crate::clock;
-use crate::desk::Desk;
 use crate::domain::identity::current_unix_user;
 use crate::domain::Actor;
 use crate::error::DeskError;
@@ -64,7 +63,8 @@ pub fn open_at(cli: &Cli, dir: &std::path::Path) -> Result<Box<dyn DeskApi>, Des
 pub fn open_local(cli: &Cli) -> Result<Box<dyn DeskApi>, DeskError> {
     let dir = data_dir(cli)?;
     let clock = clock::from_env().map_err(|e| DeskError::invalid("DUTYDESK_NOW", e))?;
-    let desk = Desk::open(&dir, clock)?;
+    let (desk, warnings) = crate::export::evidence::open(&dir, clock)?;
+    crate::cli::warn(&warnings);
     Ok(Box::new(Local::new(
         Arc::new(Mutex::new(desk)),
         actor(cli)?,

@@ -2,17 +2,16 @@
 //! line, and write its major-incident report. Names are fixed: scripts use them.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use chrono::{FixedOffset, Offset};
 use clap::Subcommand;
 use serde_json::{json, Value};
 
-use crate::cli::{connect, warn, Cli};
+use crate::cli::warn;
 use crate::display::{fit, short_duration};
 use crate::domain::{Command, Event, Lang, StepAction};
 use crate::emergency::plan::role_label;
-use crate::emergency::report;
 use crate::emergency::view::{Deadline, RunView, StepView};
 use crate::error::DeskError;
 use crate::rules::emergency::find_run;
@@ -75,9 +74,10 @@ pub enum EmergencyCmd {
     },
     /// Close a run (refused while a critical step is pending).
     Close { run: String },
-    /// Write the major-incident report (重大事件报告) as Markdown; prints its path.
+    /// Have the desk write the major-incident report (重大事件报告) as Markdown
+    /// into DATA/reports/<start date>-<RUN>.md; prints its path.
     ///
-    /// Default path: DATA/reports/<start date>-<RUN>.md.
+    /// --out FILE also writes a copy there (the record names the desk's file).
     Report {
         run: String,
         #[arg(long)]
@@ -87,10 +87,10 @@ pub enum EmergencyCmd {
 
 /// Runs one `emergency` subcommand.
 pub fn run(
-    cli: &Cli,
     api: &mut dyn DeskApi,
     cmd: &EmergencyCmd,
     lang: Lang,
+    data: &Path,
 ) -> Result<i32, DeskError> {
     let clock = crate::clock::from_env().map_err(|e| DeskError::invalid("DUTYDESK_NOW", e))?;
     let now_us = clock.now().timestamp_micros();
@@ -185,7 +185,7 @@ pub fn run(
             });
             Ok(0)
         }
-        EmergencyCmd::Report { run, out } => write_report(cli, api, run, out.as_ref(), now_us),
+        EmergencyCmd::Report { run, out } => write_report(api, run, out.as_ref(), data),
     }
 }
 
@@ -539,52 +539,49 @@ fn list_text(views: &[RunView], lang: Lang) -> String {
     out
 }
 
+/// Asks the desk to write and record the report (always `DATA/reports/<start
+/// date>-<RUN>.md`); prints that path. `--out FILE` adds a copy for the user,
+/// written here: the record names the desk's own file.
 fn write_report(
-    cli: &Cli,
     api: &mut dyn DeskApi,
     run: &str,
     out: Option<&PathBuf>,
-    now_us: i64,
+    data: &Path,
 ) -> Result<i32, DeskError> {
-    let snap = api.snapshot()?;
-    let r = find_run(&snap.state, run)?.clone();
-    let mut records = Vec::new();
-    for seq in report::record_seqs(&snap.state, &r) {
-        records.extend(api.records(seq, 1)?);
+    let kept = crate::desk::DataDir(data.to_path_buf()).kept();
+    // A copy the user names is checked before anything is recorded, so a
+    // refused path (the store, a device) leaves the log as it was.
+    if let Some(copy) = out {
+        crate::fsx::guard::check(copy, &kept, "--out")?;
     }
-    let offset = local_offset();
-    let text = report::render(&snap.state, &r.id, &records, now_us, offset)?;
-    let data = crate::desk::DataDir(connect::data_dir(cli)?);
-    let path = match out {
-        Some(p) => p.clone(),
-        None => {
-            let date = time_of(r.started_at_us)
-                .with_timezone(&offset)
-                .format("%Y-%m-%d");
-            data.reports().join(format!("{date}-{}.md", r.id))
-        }
-    };
-    // Refused before the write, so nothing is recorded for a path not written.
-    crate::fsx::write_named(&path, &data.kept(), "--out", |w| {
-        w.write_all(text.as_bytes())
-            .map_err(|e| DeskError::storage("write the report", e))
-    })?;
-    // The owner checks the file is there, and may run in another directory.
-    let shown = std::fs::canonicalize(&path)
-        .unwrap_or(path.clone())
-        .display()
-        .to_string();
     let c = api.submit(
-        Command::EmergencyReported {
-            run: r.id.clone(),
-            path: shown.clone(),
+        Command::EmergencyReport {
+            run: run.to_string(),
         },
         None,
     )?;
     warn(&c.warnings);
-    if r.is_active() {
-        warn(&[crate::domain::Warning::InterimReport { run: r.id.clone() }]);
+    let Some((id, path)) = c.records.iter().find_map(|r| match &r.body.event {
+        Event::IncidentReportWritten { run, path } => Some((run.clone(), path.clone())),
+        _ => None,
+    }) else {
+        return Err(DeskError::Internal("the report produced no record".into()));
+    };
+    if let Some(copy) = out {
+        let text =
+            std::fs::read(&path).map_err(|e| DeskError::storage(&format!("read {path}"), e))?;
+        crate::fsx::write_named(copy, &kept, "--out", |w| {
+            w.write_all(&text)
+                .map_err(|e| DeskError::storage("write the copy of the report", e))
+        })?;
     }
-    say(&shown);
+    let snap = api.snapshot()?;
+    if find_run(&snap.state, &id)?.is_active() {
+        warn(&[crate::domain::Warning::InterimReport { run: id.clone() }]);
+    }
+    say(&path);
+    if let Some(copy) = out {
+        eprintln!("a copy is in {}", copy.display());
+    }
     Ok(0)
 }

@@ -56,8 +56,7 @@ fn run(cli: Cli) -> Result<i32, DeskError> {
     let Some(cmd) = &cli.command else {
         let api = connect::open(&cli)?;
         let clock = crate::clock::from_env().map_err(|e| DeskError::invalid("DUTYDESK_NOW", e))?;
-        let data = connect::data_dir(&cli)?;
-        return crate::tui::run::run(api, clock, lang, &data);
+        return crate::tui::run::run(api, clock, lang);
     };
     match cmd {
         Cmd::Verify { file } => crate::export::verify::run(file),
@@ -108,13 +107,9 @@ fn run(cli: Cli) -> Result<i32, DeskError> {
         }
         Cmd::Emergency { cmd } => {
             let mut api = connect::open(&cli)?;
-            emergency::run(&cli, api.as_mut(), cmd, lang)
+            emergency::run(api.as_mut(), cmd, lang, &connect::data_dir(&cli)?)
         }
-        Cmd::Shift { cmd } => shift::run(
-            connect::open(&cli)?.as_mut(),
-            cmd,
-            &connect::data_dir(&cli)?,
-        ),
+        Cmd::Shift { cmd } => shift::run(connect::open(&cli)?.as_mut(), cmd),
         Cmd::Export(_) | Cmd::Stats { .. } => export::run(
             connect::open(&cli)?.as_mut(),
             cmd,
@@ -135,7 +130,7 @@ fn run(cli: Cli) -> Result<i32, DeskError> {
 pub fn open_dashboard(cli: &Cli, dir: &std::path::Path, lang: Lang) -> Result<i32, DeskError> {
     let clock = crate::clock::from_env().map_err(|e| DeskError::invalid("DUTYDESK_NOW", e))?;
     let api = connect::open_at(cli, dir)?;
-    crate::tui::run::run(api, clock, lang, dir)
+    crate::tui::run::run(api, clock, lang)
 }
 
 /// Prints warnings on stderr, each on its own line.

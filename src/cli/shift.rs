@@ -2,16 +2,13 @@
 //! refuse a handover, and show the current shift.
 
 use std::io::Write;
-use std::path::Path;
 
 use clap::Subcommand;
 use serde_json::json;
 
 use crate::cli::warn;
-use crate::desk::DataDir;
 use crate::domain::{Command, Event};
 use crate::error::DeskError;
-use crate::export::bundle;
 use crate::seam::DeskApi;
 use crate::state::Shift;
 use crate::store::record::rfc3339;
@@ -21,7 +18,7 @@ pub enum ShiftCmd {
     /// Open a shift for the operator (when none is open).
     Start,
     /// Close the current shift and open the next for NAME, who must sign it.
-    /// Writes the shift's .jsonl, .csv and .md into DATA/exports/ and prints their paths.
+    /// The desk writes the shift's .jsonl, .csv and .md into DATA/exports/; prints their paths.
     Handover {
         /// The incoming operator.
         #[arg(long, value_name = "NAME")]
@@ -53,7 +50,7 @@ pub enum ShiftCmd {
     },
 }
 
-pub fn run(api: &mut dyn DeskApi, cmd: &ShiftCmd, data: &Path) -> Result<i32, DeskError> {
+pub fn run(api: &mut dyn DeskApi, cmd: &ShiftCmd) -> Result<i32, DeskError> {
     let mut out = std::io::stdout().lock();
     match cmd {
         ShiftCmd::Current { json } => {
@@ -97,19 +94,14 @@ pub fn run(api: &mut dyn DeskApi, cmd: &ShiftCmd, data: &Path) -> Result<i32, De
                     "the handover produced no record".into(),
                 ));
             };
-            let now = crate::clock::from_env()
-                .map_err(|e| DeskError::invalid("DUTYDESK_NOW", e))?
-                .now()
-                .timestamp_micros();
-            let dir = DataDir(data.to_path_buf()).exports();
-            let paths = bundle::at_handover(api, from, &dir, now).map_err(|e| {
-                DeskError::Storage(format!(
-                    "the handover of shift {from} is recorded, but its exports were not all written: {e}. \
-                     Write them with `dutydesk export --shift {from} --format jsonl|csv|md --out FILE`"
-                ))
-            })?;
-            for p in &paths {
-                let _ = writeln!(out, "{}", p.display());
+            // The desk wrote the files and recorded them; when it could not, its
+            // warning above says so and that the next command writes them.
+            for r in &c.records {
+                if let Event::ExportWritten { shift, paths } = &r.body.event {
+                    for p in paths.iter().filter(|_| *shift == from) {
+                        let _ = writeln!(out, "{p}");
+                    }
+                }
             }
             eprintln!(
                 "shift {from} handed over to {to}; waiting for their signature: dutydesk --operator {to} shift accept"

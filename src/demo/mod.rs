@@ -43,6 +43,8 @@ pub fn load(dir: &Path, lang: Lang) -> Result<u64, DeskError> {
     let start = now - Duration::minutes(i64::from(last) + 4);
     let clock = ManualClock::new(start);
     let mut desk = Desk::open(dir, Arc::new(clock.clone()))?;
+    // The evening's handovers leave their files, as at a real desk.
+    crate::cli::warn(&crate::export::evidence::attach(&mut desk));
     script.play(&mut desk, &clock, start, lang)?;
     Ok(desk.head().seq)
 }

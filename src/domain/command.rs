@@ -87,12 +87,14 @@ pub enum Command {
     EmergencyClose {
         run: String,
     },
-    /// Records that the incident report of a run was written (and where).
+    /// Records that the incident report of a run was written (and where). Only the
+    /// desk records its evidence: from a client this is refused (see `EmergencyReport`).
     EmergencyReported {
         run: String,
         path: String,
     },
-    /// Records that a shift's export files were written.
+    /// Records that a shift's export files were written. Refused from a client:
+    /// the desk writes and records a handover's files itself.
     ExportRecorded {
         shift: u64,
         paths: Vec<String>,
@@ -106,6 +108,11 @@ pub enum Command {
     /// Takes back a handover that has not been signed (a wrong name, a refusal).
     ShiftWithdraw {
         reason: String,
+    },
+    /// Asks the desk to write the incident report of a run into `DATA/reports`
+    /// and record it; the record names the file.
+    EmergencyReport {
+        run: String,
     },
 }
 
@@ -133,6 +140,7 @@ impl Command {
             Command::ExportRecorded { .. } => "export",
             Command::ShiftSign { .. } => "shift sign",
             Command::ShiftWithdraw { .. } => "shift withdraw",
+            Command::EmergencyReport { .. } => "emergency report",
         }
     }
 }

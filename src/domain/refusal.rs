@@ -89,6 +89,8 @@ pub enum Refusal {
         line: usize,
         what: String,
     },
+    /// A client named an evidence file: only the desk records files it wrote.
+    EvidenceIsTheDesks,
 }
 
 /// Something the operator's role (or account) may not do.
@@ -259,4 +261,13 @@ pub enum Warning {
     },
     /// The same request was submitted again (a retry); nothing new was written.
     AlreadyRecorded,
+    /// A handover stands but its export files could not be written yet; the
+    /// desk writes them at a later command. `first`: said by the handover itself.
+    /// The cause is the error's own sentence in each language.
+    ExportsPending {
+        shift: u64,
+        cause_en: String,
+        cause_zh: String,
+        first: bool,
+    },
 }

@@ -271,6 +271,12 @@ pub fn refusal(r: &Refusal, lang: Lang, s: &dyn Surface) -> String {
         (R::ExportBroken { file, line, what }, Lang::Zh) => {
             format!("{file} 第 {line} 行校验不通过：{what}")
         }
+        (R::EvidenceIsTheDesks, Lang::En) => "only the desk records where its evidence files are: \
+             the handover writes a shift's exports and the incident report is written by the desk"
+            .into(),
+        (R::EvidenceIsTheDesks, Lang::Zh) => {
+            "证据文件只能由值班台自己记录：交班时由值班台写出交接文件，重大事件报告也由值班台写出".into()
+        }
     }
 }
 
@@ -533,5 +539,18 @@ pub fn warning(w: &Warning, lang: Lang, s: &dyn Surface) -> String {
         ),
         (W::AlreadyRecorded, Lang::En) => "already recorded (a retried submission)".into(),
         (W::AlreadyRecorded, Lang::Zh) => "已记录过（重复提交）".into(),
+        (W::ExportsPending { shift, cause_en, first: true, .. }, Lang::En) => format!(
+            "shift {shift} is handed over; its export files could not be written yet ({cause_en}): \
+             the desk writes them at the next command it records, once DATA/exports can be written"
+        ),
+        (W::ExportsPending { shift, cause_zh, first: true, .. }, Lang::Zh) => format!(
+            "第 {shift} 班已交班；交接文件暂未能写出（{cause_zh}）：待 DATA/exports 可写后，值班台会在记录下一条命令时补写"
+        ),
+        (W::ExportsPending { shift, cause_en, first: false, .. }, Lang::En) => format!(
+            "the export files of shift {shift} are still not written ({cause_en}); the desk tries again at the next command it records"
+        ),
+        (W::ExportsPending { shift, cause_zh, first: false, .. }, Lang::Zh) => {
+            format!("第 {shift} 班的交接文件仍未写出（{cause_zh}）；下一条命令会再试")
+        }
     }
 }

@@ -1,18 +1,17 @@
 //! The export at shift change: the shift's records (.jsonl), its tickets (.csv) and
 //! the handover report (.md), written side by side under `DATA/exports/` and named
 //! by the shift's local start date and number: `2026-11-25-shift-3.{jsonl,csv,md}`.
+//! The desk writes them as part of the handover (`export::evidence`).
 
 use std::path::{Path, PathBuf};
 
 use chrono::TimeZone;
 
 use crate::config::site::Targets;
-use crate::domain::Command;
 use crate::error::DeskError;
-use crate::export::shift::{load, Selection, Slice};
+use crate::export::shift::Slice;
 use crate::export::{csv, jsonl, local_time, report};
 use crate::fsx::write_atomically;
-use crate::seam::DeskApi;
 
 /// The file name stem of a shift's exports.
 pub fn stem<Tz: TimeZone>(slice: &Slice, tz: &Tz) -> String
@@ -53,35 +52,5 @@ where
         std::io::Write::write_all(w, md.as_bytes())
             .map_err(|e| DeskError::storage("write the handover report", e))
     })?;
-    Ok(paths)
-}
-
-/// At shift change: writes the three files of `shift` into `dir` in the site's
-/// local time, then records that it did (`ExportWritten`, in the log).
-pub fn at_handover(
-    api: &mut dyn DeskApi,
-    shift: u64,
-    dir: &Path,
-    now_us: i64,
-) -> Result<Vec<PathBuf>, DeskError> {
-    let slice = load(api, Selection::Id(shift), now_us)?;
-    let targets = api.snapshot()?.site.targets;
-    let paths = write(&slice, &targets, dir, &chrono::Local)?;
-    api.submit(
-        Command::ExportRecorded {
-            shift,
-            // Full paths: the owner checks they exist and may run elsewhere.
-            paths: paths
-                .iter()
-                .map(|p| {
-                    std::fs::canonicalize(p)
-                        .unwrap_or_else(|_| p.clone())
-                        .display()
-                        .to_string()
-                })
-                .collect(),
-        },
-        None,
-    )?;
     Ok(paths)
 }

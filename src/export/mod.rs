@@ -3,6 +3,7 @@
 
 pub mod bundle;
 pub mod csv;
+pub mod evidence;
 pub mod json;
 pub mod jsonl;
 pub mod redact;

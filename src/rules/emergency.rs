@@ -171,12 +171,10 @@ pub fn decide(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, D
             }
             Ok(Decision::of(events))
         }
-        Command::EmergencyReported { run, path } => {
-            let r = find_run(state, run)?;
-            Ok(Decision::of(vec![Event::IncidentReportWritten {
-                run: r.id.clone(),
-                path: path.clone(),
-            }]))
+        Command::EmergencyReport { run } => {
+            // The desk writes the file and adds its record (`IncidentReportWritten`).
+            find_run(state, run)?;
+            Ok(Decision::default())
         }
         _ => Err(DeskError::Internal(format!(
             "{} is not an emergency command",
@@ -185,7 +183,7 @@ pub fn decide(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, D
     }
 }
 
-pub(crate) fn find_run<'a>(state: &'a State, id: &str) -> Result<&'a Run, DeskError> {
+pub fn find_run<'a>(state: &'a State, id: &str) -> Result<&'a Run, DeskError> {
     state.run(id).ok_or_else(|| {
         DeskError::NotFound(Missing::Run {
             id: id.trim().to_string(),

@@ -63,14 +63,22 @@ fn decide_area(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, 
         | Command::ShiftAccept
         | Command::ShiftRefuse { .. }
         | Command::ShiftSign { .. }
-        | Command::ShiftWithdraw { .. }
-        | Command::ExportRecorded { .. } => shifts::decide(state, cmd, ctx),
+        | Command::ShiftWithdraw { .. } => shifts::decide(state, cmd, ctx),
         Command::EmergencyStart { .. }
         | Command::EmergencyStep { .. }
         | Command::EmergencyNote { .. }
         | Command::EmergencyClose { .. }
-        | Command::EmergencyReported { .. } => emergency::decide(state, cmd, ctx),
+        | Command::EmergencyReport { .. } => emergency::decide(state, cmd, ctx),
+        Command::ExportRecorded { .. } | Command::EmergencyReported { .. } => {
+            Err(evidence_is_the_desks())
+        }
     }
+}
+
+/// Evidence (it clears the handover's "no incident report" concern) is only what
+/// the desk wrote itself: nobody may claim a file by naming it.
+fn evidence_is_the_desks() -> DeskError {
+    DeskError::Refused(crate::domain::Refusal::EvidenceIsTheDesks)
 }
 
 /// Trims free text and refuses it empty.

@@ -29,14 +29,13 @@ pub fn check(actor: &Actor, cmd: &Command, _state: &State) -> Result<(), DeskErr
             | Command::EmergencyStart { .. }
             | Command::EmergencyStep { .. }
             | Command::EmergencyNote { .. }
-            | Command::EmergencyReported { .. }
+            | Command::EmergencyReport { .. }
             | Command::ShiftStart
             | Command::ShiftHandover { .. }
             | Command::ShiftAccept
             | Command::ShiftRefuse { .. }
             | Command::ShiftSign { .. }
-            | Command::ShiftWithdraw { .. }
-            | Command::ExportRecorded { .. } => true,
+            | Command::ShiftWithdraw { .. } => true,
             Command::Dispatch { to, .. } => *to == Department::Security,
             _ => false,
         },

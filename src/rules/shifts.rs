@@ -1,6 +1,6 @@
 //! Shifts and the signed handover (交接班).
 
-use crate::domain::{Command, Concern, Event, Forbidden, Missing, Reason, Refusal, Role, Warning};
+use crate::domain::{Command, Concern, Event, Forbidden, Reason, Refusal, Role, Warning};
 use crate::error::DeskError;
 use crate::rules::{optional_text, required_text, Context, Decision};
 use crate::state::State;
@@ -122,18 +122,6 @@ pub fn decide(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, D
                 shift: cur.id,
                 by: me.clone(),
                 reason: required_text("reason", reason)?,
-            }]))
-        }
-        Command::ExportRecorded { shift, paths } => {
-            if state.shifts.get(*shift).is_none() {
-                return Err(DeskError::NotFound(Missing::Shift {
-                    shift: *shift,
-                    count: state.shifts.all.len(),
-                }));
-            }
-            Ok(Decision::of(vec![Event::ExportWritten {
-                shift: *shift,
-                paths: paths.clone(),
             }]))
         }
         _ => Err(DeskError::Internal(format!(

@@ -8,7 +8,8 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 /// The protocol version every frame carries. 2: errors and warnings travel as
-/// typed values (refusals with their arguments), rendered by the client.
+/// typed values (refusals with their arguments), rendered by the client; and the
+/// desk writes a handover's and a report's files itself (`EmergencyReport`).
 pub const VERSION: u8 = 2;
 /// The largest frame a client may send the owner (a command is at most 1 MiB of text).
 pub const MAX_REQUEST: u32 = 2 << 20;

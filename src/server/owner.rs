@@ -125,16 +125,30 @@ impl Shared {
             }
         }
         let before = desk.head().seq;
-        let committed = desk.submit(actor, cmd, Some(request))?;
+        let result = desk.submit(actor, cmd, Some(request));
         // A retried submission returns the first one's records: already pushed.
-        let new: Vec<_> = committed
-            .records
-            .iter()
-            .filter(|r| r.body.seq > before)
-            .cloned()
-            .collect();
+        let mut new: Vec<_> = match &result {
+            Ok(c) => c
+                .records
+                .iter()
+                .filter(|r| r.body.seq > before)
+                .cloned()
+                .collect(),
+            Err(_) => Vec::new(),
+        };
+        // Even a refused command may follow records the desk added itself (the
+        // files of an earlier handover): every new record is pushed, none skipped.
+        let head = desk.head().seq;
+        if new.len() as u64 != head - before {
+            match desk.records(before + 1, (head - before) as usize) {
+                Ok(all) => new = all,
+                Err(e) => self
+                    .log
+                    .warn(&format!("cannot read back new records to push: {e}")),
+            }
+        }
         self.fanout.publish(&new, &self.log);
-        Ok(committed)
+        result
     }
 
     pub(crate) fn client_came(&self) {
@@ -194,8 +208,19 @@ fn start(data: &DataDir, log: Log, opts: &ServeOptions) -> Result<Started, (Log,
         Some(sw) => sw.clone(),
         None => base_clock.clone(),
     };
-    let desk = match Desk::open(&data.0, desk_clock) {
-        Ok(d) => d,
+    // Before serving: the files of a handover the last owner left without them.
+    let desk = match crate::export::evidence::open(&data.0, desk_clock) {
+        Ok((d, warnings)) => {
+            for w in warnings {
+                let text = crate::domain::wording::warning(
+                    &w,
+                    crate::domain::Lang::En,
+                    &crate::domain::wording::Plain,
+                );
+                log.warn(&text);
+            }
+            d
+        }
         Err(e) => return Err((log, e)),
     };
     let sock = data.socket();

@@ -217,6 +217,8 @@ impl State {
                 if let Some(s) = self.shifts.get_mut(*from_shift) {
                     s.ended_at_us = Some(at);
                     s.last_seq = seq;
+                    // Files of an earlier, withdrawn handover describe less than this one.
+                    s.exports.clear();
                 }
                 self.shifts.all.push(Shift {
                     id: *to_shift,

@@ -2,6 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
+/// How many handed-over shifts without files [`Shifts::exports_pending`] looks back at.
+const PENDING_AT_MOST: usize = 3;
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Refusal {
     pub at_us: i64,
@@ -26,6 +29,8 @@ pub struct Shift {
     pub ended_at_us: Option<i64>,
     pub first_seq: u64,
     pub last_seq: u64,
+    /// The export files of its latest handover (a withdrawn handover's are dropped
+    /// when it is handed over again).
     pub exports: Vec<String>,
     /// A handover taken back before it was signed: this shift never began.
     pub withdrawn: bool,
@@ -63,6 +68,23 @@ impl Shifts {
     pub fn successor(&self, id: u64) -> Option<&Shift> {
         self.get(id.checked_add(1)?)
             .filter(|s| s.from_shift == Some(id))
+    }
+
+    /// The shifts handed over whose export files are not recorded yet, oldest
+    /// first: the newest few before the last shift whose files are. History loaded
+    /// in bulk without files is not rewritten shift by shift at the next open.
+    pub fn exports_pending(&self) -> Vec<u64> {
+        let mut out: Vec<u64> = self
+            .all
+            .iter()
+            .rev()
+            .filter(|s| s.ended_at_us.is_some() && !s.withdrawn)
+            .take_while(|s| s.exports.is_empty())
+            .take(PENDING_AT_MOST)
+            .map(|s| s.id)
+            .collect();
+        out.reverse();
+        out
     }
 
     pub fn next_id(&self) -> u64 {

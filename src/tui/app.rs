@@ -103,8 +103,6 @@ pub struct App {
     pub reconnected_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The last submit failed on storage (a full disk): the header says so until one succeeds.
     pub disk_full: Option<String>,
-    /// Where the handover screen writes the shift's files (DATA/exports).
-    pub(crate) exports: Option<std::path::PathBuf>,
     subscription: Option<Subscription>,
     quit: bool,
     bell: bool,
@@ -146,7 +144,6 @@ impl App {
             offline: None,
             reconnected_at: None,
             disk_full: None,
-            exports: None,
             subscription: Some(rx),
             quit: false,
             bell: false,
@@ -163,11 +160,6 @@ impl App {
     pub fn refresh(&mut self) {
         let now = self.now_us();
         self.queue.refresh(&self.state, &self.site, now);
-    }
-
-    /// The directory handover exports go to (`DATA/exports`).
-    pub fn set_exports(&mut self, dir: std::path::PathBuf) {
-        self.exports = Some(dir);
     }
 
     /// The subscription, for a run loop that forwards it into its own channel.

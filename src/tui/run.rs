@@ -49,16 +49,9 @@ fn catch_signals() {
 
 /// Opens the dashboard on a desk until the operator quits. The keymap is read
 /// before the terminal is touched, so a bad keymap file is a plain message.
-/// `data` is the data directory: the handover screen writes its exports there.
-pub fn run(
-    api: Box<dyn DeskApi>,
-    clock: SharedClock,
-    lang: Lang,
-    data: &std::path::Path,
-) -> Result<i32, DeskError> {
+pub fn run(api: Box<dyn DeskApi>, clock: SharedClock, lang: Lang) -> Result<i32, DeskError> {
     let keymap = Keymap::load_for_user()?;
     let mut app = App::new(api, clock, lang, keymap, Theme::from_env())?;
-    app.set_exports(crate::desk::DataDir(data.to_path_buf()).exports());
     let mut terminal = ratatui::try_init()
         .map_err(|e| DeskError::Internal(format!("cannot set up the terminal: {e}")))?;
     catch_signals();

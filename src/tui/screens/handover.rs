@@ -2,8 +2,8 @@
 //! the incoming operator's name and the outgoing note. Ctrl-S hands over; when
 //! the desk refuses because an emergency is still active or lacks its report,
 //! the concern shows and a reason field opens, and the next Ctrl-S sends it.
-//! Then the three files are written exactly as `dutydesk shift handover` does,
-//! and their paths shown.
+//! The desk writes the three files as part of the handover (as for
+//! `dutydesk shift handover`); this screen shows the paths it recorded.
 
 use std::path::PathBuf;
 
@@ -13,9 +13,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
-use crate::domain::{Command, Event, Lang, Refusal};
+use crate::domain::{Command, Event, Refusal};
 use crate::error::DeskError;
-use crate::export::{bundle, report, shift};
+use crate::export::{report, shift};
 use crate::tui::app::{App, Flow, Screen};
 use crate::tui::keymap::{Act, Ctx};
 use crate::tui::strings::{self as s, tr};
@@ -122,35 +122,31 @@ impl HandoverScreen {
         }) else {
             return;
         };
-        let Some(dir) = app.exports.clone() else {
-            self.error = Some(tr(s::NO_EXPORT_DIR, app.lang).to_string());
-            return;
-        };
-        let now = app.now_us();
-        match bundle::at_handover(app.api_mut(), from, &dir, now) {
-            Ok(paths) => {
-                app.info(tr(s::HANDED_OVER, app.lang));
-                // The preview becomes the report as written, handover included.
-                if let Ok(p) = preview(app, shift::Selection::Id(from)) {
-                    self.preview = p;
-                    self.scroll = 0;
+        // The desk wrote the files as part of the handover; this screen shows them.
+        let paths: Vec<PathBuf> = done
+            .records
+            .iter()
+            .filter_map(|r| match &r.body.event {
+                Event::ExportWritten { shift, paths } if *shift == from => {
+                    Some(paths.iter().map(PathBuf::from))
                 }
-                self.written = Some(paths);
-            }
-            Err(e) => {
-                let why = app.failure(&e);
-                self.error = Some(match app.lang {
-                    Lang::En => format!(
-                        "the handover of shift {from} is recorded, but its exports were not all written: {why}. \
-                         Write them again from the command line (dutydesk export, shift {from})"
-                    ),
-                    Lang::Zh => format!(
-                        "第 {from} 班的交接已记录，但交接文件未能全部写出：{why}。请在命令行用 dutydesk export 补写第 {from} 班"
-                    ),
-                });
-                self.written = Some(Vec::new());
-            }
+                _ => None,
+            })
+            .flatten()
+            .collect();
+        if paths.is_empty() {
+            // Handed over all the same; the desk's warning says the files follow.
+            let why: Vec<String> = done.warnings.iter().map(|w| app.warning_text(w)).collect();
+            self.error = Some(why.join("; "));
+        } else {
+            app.info(tr(s::HANDED_OVER, app.lang));
         }
+        // The preview becomes the report as written, handover included.
+        if let Ok(p) = preview(app, shift::Selection::Id(from)) {
+            self.preview = p;
+            self.scroll = 0;
+        }
+        self.written = Some(paths);
     }
 }
 
@@ -216,8 +212,9 @@ impl Screen for HandoverScreen {
         f.render_widget(Clear, area);
         let th = &app.theme;
         let l = app.lang;
-        let form_h = if self.written.is_some() {
-            2 + self.written.as_ref().map_or(0, Vec::len) as u16
+        let form_h = if let Some(paths) = &self.written {
+            // The desk's sentence when the files follow later wraps on a narrow screen.
+            2 + paths.len() as u16 + u16::from(self.error.is_some()) * 3
         } else {
             3 + u16::from(self.asks_reason) + u16::from(self.error.is_some()) * 2
         };
@@ -234,7 +231,11 @@ impl Screen for HandoverScreen {
             th.title,
         ));
         if let Some(paths) = &self.written {
-            lines.push(Line::styled(format!(" {}:", tr(s::HANDED_OVER, l)), th.ok));
+            // With no paths the desk's warning (below) says it is handed over and why
+            // the files follow.
+            if !paths.is_empty() {
+                lines.push(Line::styled(format!(" {}:", tr(s::HANDED_OVER, l)), th.ok));
+            }
             for p in paths {
                 lines.push(Line::raw(format!("   {}", p.display())));
             }
