@@ -358,3 +358,43 @@ fn records_sled_dropped_are_noticed_and_recover_takes_them_back_from_the_handove
     stop_owner(&new);
     assert_eq!(after, before, "every record back, with its hashes");
 }
+
+#[test]
+fn a_damaged_older_journal_frame_refuses_the_store_keeps_the_journal_and_recover_gets_everything() {
+    let good = good_store();
+    let journal_path = good.path().join("store/journal");
+    let mut journal = std::fs::read(&journal_path).unwrap();
+    // The owner was killed: its journal still holds every record since it started.
+    let frame_len =
+        |at: usize| u32::from_be_bytes(journal[at..at + 4].try_into().unwrap()) as usize;
+    let third = 4 + frame_len(0);
+    let third = third + 4 + frame_len(third);
+    assert!(journal.len() > third + 200, "the journal holds many frames");
+    journal[third + 4 + 67 + 3] ^= 0x10;
+    std::fs::write(&journal_path, &journal).unwrap();
+
+    let out = dutydesk(good.path(), &["tickets"]);
+    assert_no_crash(&out, "damaged journal frame");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(7), "refused as damaged: {err}");
+    assert!(
+        err.contains("journal") && err.contains("frame 3") && err.contains("recover"),
+        "names the journal frame and `recover`: {err}"
+    );
+    assert_eq!(
+        std::fs::read(&journal_path).unwrap(),
+        journal,
+        "the journal is evidence: unchanged, byte for byte"
+    );
+
+    let new = good.path().join("recovered");
+    let rec = dutydesk(good.path(), &["recover", "--out", new.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&rec.stdout);
+    assert!(
+        rec.status.success(),
+        "{}",
+        String::from_utf8_lossy(&rec.stderr)
+    );
+    assert!(text.contains("recovered all 22 records"), "{text}");
+    stop_owner(good.path());
+}

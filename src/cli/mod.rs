@@ -64,27 +64,7 @@ fn run(cli: Cli) -> Result<i32, DeskError> {
         Cmd::Recover { out } => {
             let from = connect::data_dir(&cli)?;
             let r = crate::store::recover::recover(&from, out)?;
-            match &r.broken_at {
-                None => println!(
-                    "recovered all {} records into {}: the whole chain verified",
-                    r.kept,
-                    out.display()
-                ),
-                Some((seq, why)) => {
-                    println!(
-                        "recovered records 1..{} into {}; the chain breaks at record {seq}: {why}",
-                        r.kept,
-                        out.display()
-                    );
-                    if let Some(f) = &r.unlinked_file {
-                        println!(
-                            "{} later records could not be proved part of the chain; they are in {} for a person to read",
-                            r.unlinked,
-                            f.display()
-                        );
-                    }
-                }
-            }
+            print!("{}", recover_summary(&r, out));
             println!("next: check it with `dutydesk --data {} doctor`, then use it in place of the damaged one", out.display());
             Ok(0)
         }
@@ -122,6 +102,41 @@ fn run(cli: Cli) -> Result<i32, DeskError> {
             tickets::run(api.as_mut(), cmd, lang)
         }
     }
+}
+
+/// What `recover` says: "all" only when every record up to the last acknowledged
+/// one came back and the chain verified to its end.
+fn recover_summary(r: &crate::store::recover::Recovery, out: &std::path::Path) -> String {
+    let mut text = if r.is_complete() {
+        format!(
+            "recovered all {} records into {}: the whole chain verified\n",
+            r.kept,
+            out.display()
+        )
+    } else {
+        format!("recovered records 1..{} into {}", r.kept, out.display())
+    };
+    if let Some((seq, why)) = &r.broken_at {
+        text.push_str(&format!("; the chain breaks at record {seq}: {why}\n"));
+        if let Some(f) = &r.unlinked_file {
+            text.push_str(&format!(
+                "{} later records could not be proved part of the chain; they are in {} for a person to read\n",
+                r.unlinked,
+                f.display()
+            ));
+        }
+    } else if !r.is_complete() {
+        text.push('\n');
+    }
+    if r.lost_acknowledged > 0 {
+        text.push_str(&format!(
+            "{} acknowledged records could not be brought back: the store had acknowledged up to record {}, \
+             and no intact copy of the rest is left in its files or exports\n",
+            r.lost_acknowledged,
+            r.acknowledged.unwrap_or(0)
+        ));
+    }
+    text
 }
 
 /// Opens the dashboard on a data directory.
