@@ -231,6 +231,18 @@ fn a_record_altered_on_disk_is_reported_by_number_and_recover_keeps_the_records_
         ],
     );
     assert!(!call.status.success());
+    // Doctor prints its diagnosis with the command to run, then says problems were found.
+    let doc = dutydesk(dir.path(), &["doctor"]);
+    let text = String::from_utf8_lossy(&doc.stdout);
+    assert_eq!(doc.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("[FAIL] store: does not open") && text.contains("damaged"),
+        "{text}"
+    );
+    assert!(
+        text.contains("next: dutydesk --data") && text.contains("recover --out NEWDIR"),
+        "{text}"
+    );
     let new = dir.path().join("recovered");
     let rec = dutydesk(
         untouched.path(),
@@ -385,6 +397,26 @@ fn a_damaged_older_journal_frame_refuses_the_store_keeps_the_journal_and_recover
         std::fs::read(&journal_path).unwrap(),
         journal,
         "the journal is evidence: unchanged, byte for byte"
+    );
+
+    // Doctor diagnoses it: every line, the damaged frame, what to run; then exit 1.
+    let doc = dutydesk(good.path(), &["doctor"]);
+    let text = String::from_utf8_lossy(&doc.stdout);
+    assert_eq!(doc.status.code(), Some(1), "problems found: {text}");
+    assert!(text.contains("[FAIL] store: does not open"), "{text}");
+    assert!(
+        text.contains("[FAIL] journal") && text.contains("frame 3"),
+        "{text}"
+    );
+    assert!(text.contains("recover --out NEWDIR"), "{text}");
+    assert!(
+        text.contains("free disk space") && text.contains("durable append"),
+        "{text}"
+    );
+    assert_eq!(
+        std::fs::read(&journal_path).unwrap(),
+        journal,
+        "doctor changes nothing"
     );
 
     let new = good.path().join("recovered");

@@ -173,6 +173,7 @@ fn encode_snapshot(shared: &Shared) -> Result<Vec<u8>, DeskError> {
         plans: d.plans(),
         head_hash: d.head().hash,
         store_bytes: d.store().size_on_disk(),
+        alarm: d.alarm(),
     });
     frame::encode(&reply)
         .map_err(|e| DeskError::Internal(format!("cannot encode the snapshot: {e}")))
@@ -194,6 +195,7 @@ struct SnapshotRef<'a> {
     plans: &'a crate::emergency::Plans,
     head_hash: [u8; 32],
     store_bytes: u64,
+    alarm: Option<&'a str>,
 }
 
 fn records(shared: &Shared, from: u64, limit: usize, upto: u64) -> Result<Vec<Vec<u8>>, DeskError> {
@@ -277,6 +279,7 @@ mod snapshot_tests {
             plans: plans.clone(),
             head_hash: [7; 32],
             store_bytes: 42,
+            alarm: Some("checkpoint".into()),
         }));
         let borrowed = SnapshotReply::Snapshot(SnapshotRef {
             state: &state,
@@ -284,6 +287,7 @@ mod snapshot_tests {
             plans: &plans,
             head_hash: [7; 32],
             store_bytes: 42,
+            alarm: Some("checkpoint"),
         });
         assert_eq!(
             frame::encode(&owned).unwrap(),
