@@ -103,6 +103,9 @@ pub struct App {
     pub reconnected_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The last submit failed on storage (a full disk): the header says so until one succeeds.
     pub disk_full: Option<String>,
+    /// The desk found that what it served differed from its log (see
+    /// `desk::refold`): the header says so for as long as the owner runs.
+    pub alarm: Option<String>,
     /// Where the handover screen writes the shift's files (DATA/exports).
     pub(crate) exports: Option<std::path::PathBuf>,
     subscription: Option<Subscription>,
@@ -146,6 +149,7 @@ impl App {
             offline: None,
             reconnected_at: None,
             disk_full: None,
+            alarm: snap.alarm,
             exports: None,
             subscription: Some(rx),
             quit: false,
@@ -230,6 +234,7 @@ impl App {
             match self.api.snapshot() {
                 Ok(snap) => {
                     self.state = snap.state;
+                    self.alarm = snap.alarm;
                     self.timelines.clear();
                 }
                 Err(_) => return,
