@@ -430,3 +430,25 @@ fn a_damaged_older_journal_frame_refuses_the_store_keeps_the_journal_and_recover
     assert!(text.contains("recovered all 22 records"), "{text}");
     stop_owner(good.path());
 }
+
+#[test]
+fn recover_never_says_all_while_acknowledged_records_are_missing() {
+    let good = good_store();
+    // The marker says 3 more records were acknowledged than any file still holds.
+    let marker = good.path().join("store/acknowledged");
+    let mut bytes = std::fs::read(&marker).unwrap();
+    let seq = u64::from_be_bytes(bytes[..8].try_into().unwrap());
+    assert_eq!(seq, 22);
+    bytes[..8].copy_from_slice(&(seq + 3).to_be_bytes());
+    std::fs::write(&marker, bytes).unwrap();
+    let new = good.path().join("recovered");
+    let rec = dutydesk(good.path(), &["recover", "--out", new.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&rec.stdout);
+    assert!(!text.contains("recovered all"), "{text}");
+    assert!(text.contains("recovered records 1..22"), "{text}");
+    assert!(
+        text.contains("3 acknowledged records could not be brought back")
+            && text.contains("up to record 25"),
+        "{text}"
+    );
+}

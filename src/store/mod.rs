@@ -85,7 +85,7 @@ impl Store {
             .open(&marker)
             .map_err(|e| DeskError::storage(&format!("open {}", marker.display()), e))?;
         let (journal, scan) = journal::Journal::open(dir)?;
-        // Refused before anything is written: the journal may hold the only copy
+        // Refused before the journal is touched: it may hold the only copy
         // of acknowledged records, so it stays exactly as it is for `recover`.
         if let Some(d) = &scan.damage {
             return Err(journal_damaged(dir, d, scan.later.len()));
