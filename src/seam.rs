@@ -40,6 +40,9 @@ pub enum Live {
     Disconnected(String),
     /// Connected again; the records missed meanwhile follow first.
     Reconnected,
+    /// The desk found that what it served differed from its log and now serves
+    /// the log's own fold: a replica must take a fresh snapshot.
+    Alarm(String),
 }
 
 pub trait DeskApi: Send {

@@ -238,7 +238,10 @@ fn start_refold(shared: &Arc<Shared>) {
             Ok(Outcome::Matches(seq)) => sh.log.info(&format!(
                 "re-fold of the log up to record {seq} matches the state started from the checkpoint"
             )),
-            Ok(Outcome::Alarm(alarm)) => sh.log.error(&alarm),
+            Ok(Outcome::Alarm(alarm)) => {
+                sh.log.error(&alarm);
+                sh.fanout.publish_alarm(&alarm, &sh.log);
+            }
             Err(e) => sh.log.error(&format!(
                 "could not re-fold the log to check the checkpoint: {e}"
             )),

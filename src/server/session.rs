@@ -211,11 +211,12 @@ fn records(shared: &Shared, from: u64, limit: usize, upto: u64) -> Result<Vec<Ve
 /// The subscriber's side: the backlog from `from` (if asked), then every record
 /// queued by the fanout, with a ping when nothing happens.
 fn push(shared: &Shared, mut stream: UnixStream, who: &str, actor: &Actor, from: Option<u64>) {
-    let (queue, head) = match shared.lock_desk() {
+    let (queue, head, alarm) = match shared.lock_desk() {
         // Registered under the desk lock: everything after `head` will be queued.
         Ok(d) => (
             shared.fanout.add(format!("{who} as {}", actor.operator)),
             d.head().seq,
+            d.alarm().map(str::to_string),
         ),
         Err(e) => {
             let _ = frame::write(&mut stream, &Reply::Error(e));
@@ -224,6 +225,11 @@ fn push(shared: &Shared, mut stream: UnixStream, who: &str, actor: &Actor, from:
     };
     if frame::write(&mut stream, &Reply::Subscribed { head }).is_err() {
         return;
+    }
+    if let Some(alarm) = alarm {
+        if frame::write(&mut stream, &Reply::Alarm(alarm)).is_err() {
+            return;
+        }
     }
     let mut next = from.unwrap_or(head + 1).max(1);
     while next <= head {

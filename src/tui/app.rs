@@ -208,6 +208,17 @@ impl App {
                 self.offline = None;
                 self.reconnected_at = Some(self.clock.now());
             }
+            // The replica may hold what the desk wrongly served: start again from
+            // the desk's state, which is now the log's own fold.
+            Live::Alarm(alarm) => {
+                self.alarm = Some(alarm);
+                if let Ok(snap) = self.api.snapshot() {
+                    self.state = snap.state;
+                    self.alarm = snap.alarm.or(self.alarm.take());
+                    self.timelines.clear();
+                }
+                self.refresh();
+            }
         }
     }
 
