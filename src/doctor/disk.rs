@@ -7,6 +7,7 @@ use std::path::Path;
 use super::probe::{self, ProbeResult};
 use super::{Check, Facts, Verdict};
 use crate::error::DeskError;
+pub use crate::store::free_bytes;
 use crate::store::FREE_MARGIN;
 
 /// Below this, new records may soon be refused.
@@ -16,18 +17,6 @@ const PROBE_ROOM: u64 = 4 << 20;
 /// An fsync faster than this did not reach a disk: tmpfs, or a write cache
 /// that may lose acknowledged records in a power cut.
 const TOO_FAST_US: u64 = 20;
-
-/// Free bytes on the file system holding `path`.
-pub fn free_bytes(path: &Path) -> Option<u64> {
-    use std::os::unix::ffi::OsStrExt;
-    let c = std::ffi::CString::new(path.as_os_str().as_bytes()).ok()?;
-    let mut st: libc::statvfs = unsafe { std::mem::zeroed() };
-    // SAFETY: c is a valid NUL-terminated path and st a properly sized out-parameter.
-    if unsafe { libc::statvfs(c.as_ptr(), &mut st) } != 0 {
-        return None;
-    }
-    Some(st.f_bavail as u64 * st.f_frsize as u64)
-}
 
 /// Measures, unless the disk is too full to write the probe at all.
 pub fn run_probe(dir: &Path, free: Option<u64>) -> Option<Result<ProbeResult, DeskError>> {

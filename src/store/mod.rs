@@ -12,7 +12,7 @@ pub mod record;
 pub mod recover;
 mod space;
 
-pub use space::FREE_MARGIN;
+pub use space::{free_bytes, FREE_MARGIN};
 
 use std::path::{Path, PathBuf};
 
