@@ -100,6 +100,7 @@ fn app_with(n: u64) -> App {
             plans,
             head_hash: [0; 32],
             store_bytes: 0,
+            alarm: None,
         },
         actor: Actor::new("王伟", "bench"),
         _tx: tx,

@@ -14,6 +14,8 @@ use crate::rules::{self, Context};
 use crate::state::{checkpoint, State};
 use crate::store::{Body, Head, Record, Store};
 
+pub mod refold;
+
 /// Where things live in a data directory.
 #[derive(Debug, Clone)]
 pub struct DataDir(pub PathBuf);
@@ -87,6 +89,11 @@ pub struct Desk {
     subscribers: Vec<mpsc::Sender<Record>>,
     /// Writes handover exports and incident reports; see [`Desk::set_evidence`].
     evidence: Option<Box<dyn EvidenceWriter>>,
+    /// What the re-fold found wrong with the state the desk started from (see
+    /// `refold`); kept for the dashboard's banner and `doctor`.
+    alarm: Option<String>,
+    /// Started from a checkpoint, not yet compared with the log's own fold.
+    from_checkpoint: bool,
 }
 
 impl Desk {
@@ -100,39 +107,41 @@ impl Desk {
         // sled 0.34 can panic on some damaged files; a damaged store must get a
         // clear message, not a crash.
         let checkpoint_file = dir.checkpoint();
-        let opened = std::panic::catch_unwind(|| -> Result<(Store, State, u64), DeskError> {
-            let store = Store::open(&dir.store())?;
-            let (mut state, replayed) = match checkpoint::load(&checkpoint_file) {
-                // Used only if the record it was folded up to is still there, unchanged.
-                Some(cp)
-                    if cp.seq <= store.head().seq
-                        && store
-                            .get(cp.seq)
-                            .ok()
-                            .flatten()
-                            .is_some_and(|r| r.hash == cp.hash) =>
-                {
-                    let mut state = cp.state;
-                    let mut n = 0;
-                    for rec in store.records_after(cp.seq, cp.hash) {
-                        state.apply(&rec?);
-                        n += 1;
-                    }
-                    (state, n)
-                }
-                _ => {
-                    let mut state = State::new();
-                    for rec in store.records_from(1) {
-                        state.apply(&rec?);
-                    }
-                    let n = state.seq;
-                    (state, n)
-                }
-            };
-            state.seq = store.head().seq;
-            Ok((store, state, replayed))
-        });
-        let (store, state, replayed) = opened.map_err(|_| {
+        let opened =
+            std::panic::catch_unwind(|| -> Result<(Store, State, u64, bool), DeskError> {
+                let store = Store::open(&dir.store())?;
+                let (mut state, replayed, from_checkpoint) =
+                    match checkpoint::load(&checkpoint_file) {
+                        // Used only if the record it was folded up to is still there, unchanged.
+                        Some(cp)
+                            if cp.seq <= store.head().seq
+                                && store
+                                    .get(cp.seq)
+                                    .ok()
+                                    .flatten()
+                                    .is_some_and(|r| r.hash == cp.hash) =>
+                        {
+                            let mut state = cp.state;
+                            let mut n = 0;
+                            for rec in store.records_after(cp.seq, cp.hash) {
+                                state.apply(&rec?);
+                                n += 1;
+                            }
+                            (state, n, true)
+                        }
+                        _ => {
+                            let mut state = State::new();
+                            for rec in store.records_from(1) {
+                                state.apply(&rec?);
+                            }
+                            let n = state.seq;
+                            (state, n, false)
+                        }
+                    };
+                state.seq = store.head().seq;
+                Ok((store, state, replayed, from_checkpoint))
+            });
+        let (store, state, replayed, from_checkpoint) = opened.map_err(|_| {
             DeskError::Damaged(format!(
                 "the store at {} is damaged: it could not be read. Nothing will be written to it. \
                  Run `dutydesk recover --out NEWDIR`, or restore the directory from a backup",
@@ -152,6 +161,8 @@ impl Desk {
             clock,
             subscribers: Vec::new(),
             evidence: None,
+            alarm: None,
+            from_checkpoint,
         })
     }
 
@@ -175,6 +186,10 @@ impl Desk {
     }
     pub fn clock(&self) -> &SharedClock {
         &self.clock
+    }
+    /// The alarm raised when the state served differed from the log's own fold.
+    pub fn alarm(&self) -> Option<&str> {
+        self.alarm.as_deref()
     }
 
     /// Rereads the site directory and the plans if their files changed since they

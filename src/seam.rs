@@ -24,6 +24,9 @@ pub struct Snapshot {
     pub plans: Plans,
     pub head_hash: [u8; 32],
     pub store_bytes: u64,
+    /// Set when the desk found that what it served differed from its log (a
+    /// checkpoint that did not match): shown as a banner and by `doctor`.
+    pub alarm: Option<String>,
 }
 
 /// What a live subscription delivers (see [`DeskApi::subscribe_live`]).
@@ -37,6 +40,9 @@ pub enum Live {
     Disconnected(String),
     /// Connected again; the records missed meanwhile follow first.
     Reconnected,
+    /// The desk found that what it served differed from its log and now serves
+    /// the log's own fold: a replica must take a fresh snapshot.
+    Alarm(String),
 }
 
 pub trait DeskApi: Send {
@@ -110,6 +116,7 @@ impl DeskApi for Local {
             plans: d.plans().clone(),
             head_hash: d.head().hash,
             store_bytes: d.store().size_on_disk(),
+            alarm: d.alarm().map(str::to_string),
         })
     }
 

@@ -231,6 +231,18 @@ fn a_record_altered_on_disk_is_reported_by_number_and_recover_keeps_the_records_
         ],
     );
     assert!(!call.status.success());
+    // Doctor prints its diagnosis with the command to run, then says problems were found.
+    let doc = dutydesk(dir.path(), &["doctor"]);
+    let text = String::from_utf8_lossy(&doc.stdout);
+    assert_eq!(doc.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("[FAIL] store: does not open") && text.contains("damaged"),
+        "{text}"
+    );
+    assert!(
+        text.contains("next: dutydesk --data") && text.contains("recover --out NEWDIR"),
+        "{text}"
+    );
     let new = dir.path().join("recovered");
     let rec = dutydesk(
         untouched.path(),
@@ -357,4 +369,86 @@ fn records_sled_dropped_are_noticed_and_recover_takes_them_back_from_the_handove
     let after = dutydesk(&new, &["log", "--json"]).stdout;
     stop_owner(&new);
     assert_eq!(after, before, "every record back, with its hashes");
+}
+
+#[test]
+fn a_damaged_older_journal_frame_refuses_the_store_keeps_the_journal_and_recover_gets_everything() {
+    let good = good_store();
+    let journal_path = good.path().join("store/journal");
+    let mut journal = std::fs::read(&journal_path).unwrap();
+    // The owner was killed: its journal still holds every record since it started.
+    let frame_len =
+        |at: usize| u32::from_be_bytes(journal[at..at + 4].try_into().unwrap()) as usize;
+    let third = 4 + frame_len(0);
+    let third = third + 4 + frame_len(third);
+    assert!(journal.len() > third + 200, "the journal holds many frames");
+    journal[third + 4 + 67 + 3] ^= 0x10;
+    std::fs::write(&journal_path, &journal).unwrap();
+
+    let out = dutydesk(good.path(), &["tickets"]);
+    assert_no_crash(&out, "damaged journal frame");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(7), "refused as damaged: {err}");
+    assert!(
+        err.contains("journal") && err.contains("frame 3") && err.contains("recover"),
+        "names the journal frame and `recover`: {err}"
+    );
+    assert_eq!(
+        std::fs::read(&journal_path).unwrap(),
+        journal,
+        "the journal is evidence: unchanged, byte for byte"
+    );
+
+    // Doctor diagnoses it: every line, the damaged frame, what to run; then exit 1.
+    let doc = dutydesk(good.path(), &["doctor"]);
+    let text = String::from_utf8_lossy(&doc.stdout);
+    assert_eq!(doc.status.code(), Some(1), "problems found: {text}");
+    assert!(text.contains("[FAIL] store: does not open"), "{text}");
+    assert!(
+        text.contains("[FAIL] journal") && text.contains("frame 3"),
+        "{text}"
+    );
+    assert!(text.contains("recover --out NEWDIR"), "{text}");
+    assert!(
+        text.contains("free disk space") && text.contains("durable append"),
+        "{text}"
+    );
+    assert_eq!(
+        std::fs::read(&journal_path).unwrap(),
+        journal,
+        "doctor changes nothing"
+    );
+
+    let new = good.path().join("recovered");
+    let rec = dutydesk(good.path(), &["recover", "--out", new.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&rec.stdout);
+    assert!(
+        rec.status.success(),
+        "{}",
+        String::from_utf8_lossy(&rec.stderr)
+    );
+    assert!(text.contains("recovered all 22 records"), "{text}");
+    stop_owner(good.path());
+}
+
+#[test]
+fn recover_never_says_all_while_acknowledged_records_are_missing() {
+    let good = good_store();
+    // The marker says 3 more records were acknowledged than any file still holds.
+    let marker = good.path().join("store/acknowledged");
+    let mut bytes = std::fs::read(&marker).unwrap();
+    let seq = u64::from_be_bytes(bytes[..8].try_into().unwrap());
+    assert_eq!(seq, 22);
+    bytes[..8].copy_from_slice(&(seq + 3).to_be_bytes());
+    std::fs::write(&marker, bytes).unwrap();
+    let new = good.path().join("recovered");
+    let rec = dutydesk(good.path(), &["recover", "--out", new.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&rec.stdout);
+    assert!(!text.contains("recovered all"), "{text}");
+    assert!(text.contains("recovered records 1..22"), "{text}");
+    assert!(
+        text.contains("3 acknowledged records could not be brought back")
+            && text.contains("up to record 25"),
+        "{text}"
+    );
 }

@@ -67,9 +67,17 @@ fn doctor_names_a_broken_site_file_with_its_line() {
     )
     .unwrap();
     let out = dutydesk(dir.path()).arg("doctor").output().unwrap();
-    assert!(!out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("site.toml:3"), "{err}");
+    // Diagnosed, not died of: every line is printed, then "problems found".
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("[FAIL] site directory") && text.contains("site.toml:3"),
+        "{text}"
+    );
+    assert!(
+        text.contains("free disk space") && text.contains("problems found"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -150,6 +150,22 @@ fn a_full_disk_refuses_the_command_and_service_resumes_when_space_returns() {
     assert!(out.stdout.is_empty(), "no id printed for a refused command");
     assert_eq!(log_lines(&data), before, "the log is unchanged");
 
+    // Doctor diagnoses the full disk instead of dying of its own probe.
+    let doc = dd(&data, &["doctor"]);
+    let text = String::from_utf8_lossy(&doc.stdout);
+    assert_eq!(
+        doc.status.code(),
+        Some(1),
+        "problems found, not exit 8: {text}"
+    );
+    assert!(
+        text.contains("[FAIL] free disk space") && text.contains("is full"),
+        "names the full disk: {text}"
+    );
+    assert!(text.contains("[skip] durable append"), "{text}");
+    assert!(text.contains("[ ok ] hash chain"), "{text}");
+    assert_eq!(log_lines(&data), before, "doctor wrote nothing");
+
     std::fs::remove_file(&filler).unwrap();
     let out = call(&data, "after space returned");
     assert!(

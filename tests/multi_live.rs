@@ -150,3 +150,53 @@ fn the_desks_own_late_record_of_handover_files_is_pushed_live() {
     let r = wait_record(&live, "export_written");
     assert_eq!(r.body.seq, desk.snapshot().unwrap().state.seq);
 }
+
+#[test]
+fn a_forged_checkpoint_reaches_live_clients_as_an_alarm_and_their_snapshot_is_the_log() {
+    use dutydesk::state::checkpoint;
+    let site = Site::new();
+    site.ok(&[
+        "--operator",
+        "李强",
+        "call",
+        "--unit",
+        "3-0402",
+        "--kind",
+        "complaint",
+        "--summary",
+        "楼上噪音",
+    ]);
+    let pid = site.owner_pid().expect("an owner");
+    unsafe { libc::kill(pid, libc::SIGTERM) };
+    wait_until("the owner to stop", || !is_alive(pid));
+    // A checkpoint with a right checksum and a wrong summary.
+    {
+        let desk = dutydesk::Desk::open(
+            site.dir(),
+            std::sync::Arc::new(dutydesk::clock::SystemClock),
+        )
+        .unwrap();
+        let mut forged = desk.state().clone();
+        forged.tickets.values_mut().next().unwrap().summary = "FORGED".into();
+        assert!(checkpoint::save(
+            &site.dir().join("checkpoint.bin"),
+            &forged,
+            &desk.head().hash
+        ));
+    }
+    let mut client = site.client("王军");
+    let live = client.subscribe_live().unwrap();
+    let deadline = std::time::Instant::now() + PATIENCE;
+    let alarm = loop {
+        match live.recv_timeout(deadline.saturating_duration_since(std::time::Instant::now())) {
+            Ok(dutydesk::Live::Alarm(a)) => break a,
+            Ok(_) => {}
+            Err(e) => panic!("no alarm reached the live client: {e}"),
+        }
+    };
+    assert!(alarm.contains("did not match the log"), "{alarm}");
+    let snap = client.snapshot().unwrap();
+    assert_eq!(snap.alarm.as_deref(), Some(alarm.as_str()));
+    let summary = &snap.state.tickets.values().next().unwrap().summary;
+    assert_eq!(summary, "楼上噪音", "the snapshot is the log's truth");
+}

@@ -45,6 +45,7 @@ fn service_resumes_after_the_owner_is_killed_and_nothing_acknowledged_is_lost() 
         match live.recv_timeout(left).expect("live events") {
             Live::Disconnected(_) => disconnected = true,
             Live::Reconnected => reconnected = true,
+            Live::Alarm(_) => {}
             Live::Record(r) if r.to_json().to_string().contains("重启后") => break,
             Live::Record(_) => {}
         }

@@ -365,6 +365,22 @@ fn a_lost_connection_shows_in_the_header_and_clears_on_reconnect() {
     }
 }
 
+#[test]
+fn an_alarm_from_the_desk_raises_the_banner_and_takes_the_desks_state_again() {
+    let fx = fixture();
+    let mut app = fx.app("王伟", Lang::En);
+    app.key(ch('n'));
+    typ(&mut app, "1-0101");
+    // The replica holds what a bad checkpoint made the desk serve.
+    let truth = app.state.clone();
+    app.state.site = "FORGED".into();
+    app.live(Live::Alarm("the checkpoint did not match the log".into()));
+    assert_eq!(app.state, truth, "a fresh snapshot replaced the replica");
+    let s = screen(&app);
+    assert!(s.contains("ALARM: what this desk showed"), "{s}");
+    assert!(s.contains("1-0101"), "the form keeps its input: {s}");
+}
+
 /// A desk whose disk is full (or whose owner is gone): every submit fails so.
 struct Failing(Local, fn() -> DeskError);
 

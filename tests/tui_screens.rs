@@ -550,3 +550,38 @@ fn banners_for_an_active_emergency_and_a_handover_waiting_for_signature() {
     let s = screen(&app);
     assert!(s.contains("Handover waiting for signature"), "{s}");
 }
+
+#[test]
+fn the_header_raises_an_alarm_when_the_desk_found_its_checkpoint_differed_from_its_log() {
+    use dutydesk::desk::refold::{self, Outcome};
+    use dutydesk::state::checkpoint;
+    let fx = fixture();
+    fx.evening();
+    // A checkpoint whose checksum is right but whose content is not the log's.
+    let (forged, hash) = {
+        let d = fx.desk.lock().unwrap();
+        let mut s = d.state().clone();
+        s.tickets.values_mut().next().unwrap().summary = "FORGED summary".into();
+        (s, d.head().hash)
+    };
+    let Fixture { _dir, desk, clock } = fx;
+    drop(desk);
+    assert!(checkpoint::save(
+        &_dir.path().join("checkpoint.bin"),
+        &forged,
+        &hash
+    ));
+    let desk = Arc::new(Mutex::new(
+        Desk::open(_dir.path(), Arc::new(clock.clone())).unwrap(),
+    ));
+    assert!(matches!(refold::run(&desk).unwrap(), Outcome::Alarm(_)));
+    let fx = Fixture { _dir, desk, clock };
+    for (lang, banner) in [
+        (Lang::En, "ALARM: what this desk showed"),
+        (Lang::Zh, "警报"),
+    ] {
+        let text = rows(&render(&fx.app(lang), 140, 30)).join("\n");
+        assert!(text.contains(banner), "{lang:?}: {text}");
+        assert!(!text.contains("FORGED"), "the log's truth is shown: {text}");
+    }
+}

@@ -66,35 +66,20 @@ fn run(cli: Cli) -> Result<i32, DeskError> {
             // Not into the live store, whose files recover is reading.
             crate::fsx::guard::check_dir(out, &crate::desk::DataDir(from.clone()).kept(), "--out")?;
             let r = crate::store::recover::recover(&from, out)?;
-            match &r.broken_at {
-                None => println!(
-                    "recovered all {} records into {}: the whole chain verified",
-                    r.kept,
-                    out.display()
-                ),
-                Some((seq, why)) => {
-                    println!(
-                        "recovered records 1..{} into {}; the chain breaks at record {seq}: {why}",
-                        r.kept,
-                        out.display()
-                    );
-                    if let Some(f) = &r.unlinked_file {
-                        println!(
-                            "{} later records could not be proved part of the chain; they are in {} for a person to read",
-                            r.unlinked,
-                            f.display()
-                        );
-                    }
-                }
-            }
+            print!("{}", recover_summary(&r, out));
             println!("next: check it with `dutydesk --data {} doctor`, then use it in place of the damaged one", out.display());
             Ok(0)
         }
         Cmd::Doctor { json } => {
             let dir = connect::data_dir(&cli)?;
-            let mut api = connect::open(&cli)?;
+            // A desk that does not open is diagnosed, not a reason to stop.
+            let mut opened = connect::open(&cli);
+            let api = match &mut opened {
+                Ok(api) => Ok(api.as_mut()),
+                Err(e) => Err(e.clone()),
+            };
             let owner = crate::doctor::owner_status(&dir);
-            let report = crate::doctor::examine(&dir, api.as_mut(), owner)?;
+            let report = crate::doctor::examine(&dir, api, owner);
             if *json {
                 println!(
                     "{}",
@@ -124,6 +109,41 @@ fn run(cli: Cli) -> Result<i32, DeskError> {
             tickets::run(api.as_mut(), cmd, lang)
         }
     }
+}
+
+/// What `recover` says: "all" only when every record up to the last acknowledged
+/// one came back and the chain verified to its end.
+fn recover_summary(r: &crate::store::recover::Recovery, out: &std::path::Path) -> String {
+    let mut text = if r.is_complete() {
+        format!(
+            "recovered all {} records into {}: the whole chain verified\n",
+            r.kept,
+            out.display()
+        )
+    } else {
+        format!("recovered records 1..{} into {}", r.kept, out.display())
+    };
+    if let Some((seq, why)) = &r.broken_at {
+        text.push_str(&format!("; the chain breaks at record {seq}: {why}\n"));
+        if let Some(f) = &r.unlinked_file {
+            text.push_str(&format!(
+                "{} later records could not be proved part of the chain; they are in {} for a person to read\n",
+                r.unlinked,
+                f.display()
+            ));
+        }
+    } else if !r.is_complete() {
+        text.push('\n');
+    }
+    if r.lost_acknowledged > 0 {
+        text.push_str(&format!(
+            "{} acknowledged records could not be brought back: the store had acknowledged up to record {}, \
+             and no intact copy of the rest is left in its files or exports\n",
+            r.lost_acknowledged,
+            r.acknowledged.unwrap_or(0)
+        ));
+    }
+    text
 }
 
 /// Opens the dashboard on a data directory.

@@ -1,25 +1,110 @@
 //! `dutydesk doctor`: checks the installation and the store and says in plain
 //! words what is wrong and what to do.
+//!
+//! Doctor diagnoses and never dies: the facts are gathered first (each may be
+//! missing: a store that does not open, a disk too full to measure), then every
+//! check in [`CHECKS`] turns them into one line with its verdict and the command
+//! to run next. A new check is a function `fn(&mut Facts) -> Check` and one line
+//! in [`CHECKS`].
 
+mod disk;
 pub mod perms;
 pub mod probe;
+mod site_checks;
+mod store_checks;
+pub mod walk;
 
 use std::path::Path;
 
 use serde::Serialize;
 
-use crate::config::site::Site;
 use crate::desk::DataDir;
-use crate::emergency::Plans;
 use crate::error::DeskError;
-use crate::seam::DeskApi;
-use crate::store::{Hash, GENESIS};
+use crate::seam::{DeskApi, Snapshot};
 
-#[derive(Debug, Serialize)]
+pub use disk::free_bytes;
+
+/// Every check, in the order they are printed.
+pub const CHECKS: &[fn(&mut Facts<'_>) -> Check] = &[
+    site_checks::site,
+    site_checks::plans,
+    store_checks::store,
+    store_checks::chain,
+    store_checks::journal,
+    store_checks::checkpoint,
+    disk::free_space,
+    perms::check_facts,
+    disk::durable_append,
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    Ok,
+    /// Worth knowing, not a fault: doctor still says "all good".
+    Warn,
+    Fail,
+    /// Could not be checked (what stopped it is another line's FAIL).
+    Skipped,
+}
+
+#[derive(Debug, Clone, Serialize)]
 pub struct Check {
     pub name: &'static str,
+    pub verdict: Verdict,
+    /// `verdict` is not `fail` (kept for scripts written against older doctors).
     pub ok: bool,
     pub detail: String,
+    /// What to run or do next, when there is something to do.
+    pub next: Option<String>,
+}
+
+impl Check {
+    pub fn new(name: &'static str, verdict: Verdict, detail: impl Into<String>) -> Check {
+        Check {
+            name,
+            verdict,
+            ok: verdict != Verdict::Fail,
+            detail: detail.into(),
+            next: None,
+        }
+    }
+    pub fn ok(name: &'static str, detail: impl Into<String>) -> Check {
+        Check::new(name, Verdict::Ok, detail)
+    }
+    pub fn fail(name: &'static str, detail: impl Into<String>, next: impl Into<String>) -> Check {
+        Check::new(name, Verdict::Fail, detail).then(next)
+    }
+    pub fn then(mut self, next: impl Into<String>) -> Check {
+        self.next = Some(next.into());
+        self
+    }
+}
+
+/// What the checks look at, gathered once. Anything that could not be had is
+/// `None` (or an error), and the check that needs it says so.
+pub struct Facts<'a> {
+    pub dir: &'a Path,
+    pub data: DataDir,
+    /// The desk through its owner; `None` when it could not be opened.
+    pub api: Option<&'a mut (dyn DeskApi + 'static)>,
+    /// Why the desk could not be opened.
+    pub open_error: Option<DeskError>,
+    pub snapshot: Option<Snapshot>,
+    pub walk: Option<Result<walk::Walk, DeskError>>,
+    pub free: Option<u64>,
+    /// `None`: not measured (the disk is too full to write the probe).
+    pub probe: Option<Result<probe::ProbeResult, DeskError>>,
+}
+
+impl Facts<'_> {
+    /// The `recover` command for this data directory.
+    pub fn recover_cmd(&self) -> String {
+        format!(
+            "dutydesk --data {} recover --out NEWDIR, check NEWDIR with doctor, then use it instead",
+            self.dir.display()
+        )
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -32,28 +117,18 @@ pub struct Report {
     pub free_bytes: Option<u64>,
     pub last_export: Option<String>,
     pub owner: Option<String>,
-    pub fsync_p50_us: u64,
-    pub append_p50_us: u64,
-    pub append_vs_fsync: f64,
+    /// `None` when the probe could not be run (see the "durable append" check).
+    pub fsync_p50_us: Option<u64>,
+    pub append_p50_us: Option<u64>,
+    pub append_vs_fsync: Option<f64>,
     pub checks: Vec<Check>,
 }
 
 impl Report {
+    /// No check failed.
     pub fn healthy(&self) -> bool {
-        self.checks.iter().all(|c| c.ok)
+        self.checks.iter().all(|c| c.verdict != Verdict::Fail)
     }
-}
-
-/// Free bytes on the file system holding `path`.
-pub fn free_bytes(path: &Path) -> Option<u64> {
-    use std::os::unix::ffi::OsStrExt;
-    let c = std::ffi::CString::new(path.as_os_str().as_bytes()).ok()?;
-    let mut st: libc::statvfs = unsafe { std::mem::zeroed() };
-    // SAFETY: c is a valid NUL-terminated path and st a properly sized out-parameter.
-    if unsafe { libc::statvfs(c.as_ptr(), &mut st) } != 0 {
-        return None;
-    }
-    Some(st.f_bavail as u64 * st.f_frsize as u64)
 }
 
 /// The owner process named by its lock file: its pid, and whether it is alive.
@@ -73,40 +148,6 @@ pub fn owner_status(dir: &Path) -> Option<String> {
     })
 }
 
-/// Walks every record through the seam, checking sequence and links.
-pub fn verify_chain(api: &mut dyn DeskApi) -> Result<(u64, Option<String>), DeskError> {
-    let mut from = 1;
-    let mut prev: Hash = GENESIS;
-    let mut count = 0;
-    loop {
-        let batch = match api.records(from, 65_536) {
-            Ok(b) => b,
-            Err(DeskError::Damaged(why)) => return Ok((count, Some(why))),
-            Err(e) => return Err(e),
-        };
-        let Some(last) = batch.last() else { break };
-        let next_from = last.body.seq + 1;
-        for r in &batch {
-            if r.body.seq != count + 1 {
-                return Ok((count, Some(format!("record {} is missing", count + 1))));
-            }
-            if r.prev_hash != prev {
-                return Ok((
-                    count,
-                    Some(format!(
-                        "record {} does not link to record {}",
-                        r.body.seq, count
-                    )),
-                ));
-            }
-            prev = r.hash;
-            count += 1;
-        }
-        from = next_from;
-    }
-    Ok((count, None))
-}
-
 fn newest_export(dir: &Path) -> Option<String> {
     let entries = std::fs::read_dir(dir).ok()?;
     entries
@@ -116,107 +157,78 @@ fn newest_export(dir: &Path) -> Option<String> {
         .map(|(_, p)| p.display().to_string())
 }
 
-/// Runs every check. `api` is the desk (in-process or through the owner).
-pub fn examine(
-    dir: &Path,
-    api: &mut dyn DeskApi,
+/// Runs every check. `api` is the desk (in-process or through the owner), or
+/// why it could not be opened; either way every check prints its line.
+pub fn examine<'a>(
+    dir: &'a Path,
+    api: Result<&'a mut (dyn DeskApi + 'static), DeskError>,
     owner: Option<String>,
-) -> Result<Report, DeskError> {
+) -> Report {
     let data = DataDir(dir.to_path_buf());
-    let mut checks = Vec::new();
-    let site = Site::load(dir);
-    checks.push(Check {
-        name: "site directory",
-        ok: site.is_ok(),
-        detail: match &site {
-            Ok(s) if data.site().exists() => format!(
-                "{} ({} buildings, {} places)",
-                data.site().display(),
-                s.buildings.len(),
-                s.places.len()
-            ),
-            Ok(_) => {
-                "built-in default (no site.toml: units will not be recognised; see README)".into()
-            }
-            Err(e) => e.to_string(),
-        },
-    });
-    let plans = Plans::load(&data.checklists());
-    checks.push(Check {
-        name: "emergency plans",
-        ok: plans.is_ok(),
-        detail: match &plans {
-            Ok(p) => format!("{} plans", p.all.len()),
-            Err(e) => e.to_string(),
-        },
-    });
-    let (records, chain_problem) = verify_chain(api)?;
-    checks.push(Check {
-        name: "hash chain",
-        ok: chain_problem.is_none(),
-        detail: match &chain_problem {
-            None => format!("{records} records, every hash and link verified"),
-            Some(p) => {
-                format!("{p} (after {records} good records): run `dutydesk recover --out NEWDIR`")
-            }
-        },
-    });
-    let snapshot = api.snapshot()?;
-    let free = free_bytes(dir);
-    let low = free.is_some_and(|f| f < 100 << 20);
-    checks.push(Check {
-        name: "free disk space",
-        ok: !low,
-        detail: match free {
-            Some(f) if low => format!(
-                "only {} MiB free: new records may be refused; free some space",
-                f >> 20
-            ),
-            Some(f) => format!("{} MiB free", f >> 20),
-            None => "unknown".into(),
-        },
-    });
-    checks.push(perms::check(dir));
-    let probe = probe::measure(dir, 30)?;
-    let ratio = if probe.fsync_p50_us == 0 {
-        0.0
-    } else {
-        probe.append_p50_us as f64 / probe.fsync_p50_us as f64
+    let (mut api, open_error) = match api {
+        Ok(a) => (Some(a), None),
+        Err(e) => (None, Some(e)),
     };
-    checks.push(Check {
-        name: "durable append",
-        ok: true,
-        detail: format!(
-            "append p50 {} µs against the disk's own fsync p50 {} µs ({ratio:.2}x)",
-            probe.append_p50_us, probe.fsync_p50_us
-        ),
+    let snapshot = api.as_mut().and_then(|a| a.snapshot().ok());
+    let walk = api.as_mut().map(|a| {
+        let cp = crate::state::checkpoint::load(&data.checkpoint());
+        walk::walk(&mut **a, snapshot.as_ref().map(|s| &s.state), cp)
     });
-    Ok(Report {
+    let free = free_bytes(dir);
+    let probe = disk::run_probe(dir, free);
+    let mut facts = Facts {
+        dir,
+        data,
+        api,
+        open_error,
+        snapshot,
+        walk,
+        free,
+        probe,
+    };
+    let checks = CHECKS.iter().map(|check| check(&mut facts)).collect();
+    let (records, chain_problem) = match &facts.walk {
+        Some(Ok(w)) => (w.records, w.problem.clone()),
+        Some(Err(e)) => (0, Some(e.to_string())),
+        None => (
+            0,
+            Some(match &facts.open_error {
+                Some(e) => format!("not checked: the store could not be opened: {e}"),
+                None => "not checked".into(),
+            }),
+        ),
+    };
+    let measured = facts.probe.as_ref().and_then(|p| p.as_ref().ok()).copied();
+    Report {
         data_dir: dir.display().to_string(),
         records,
         chain_ok: chain_problem.is_none(),
         chain_problem,
-        store_bytes: snapshot.store_bytes,
+        store_bytes: facts.snapshot.as_ref().map_or(0, |s| s.store_bytes),
         free_bytes: free,
-        last_export: newest_export(&data.exports()),
+        last_export: newest_export(&facts.data.exports()),
         owner,
-        fsync_p50_us: probe.fsync_p50_us,
-        append_p50_us: probe.append_p50_us,
-        append_vs_fsync: ratio,
+        fsync_p50_us: measured.map(|p| p.fsync_p50_us),
+        append_p50_us: measured.map(|p| p.append_p50_us),
+        append_vs_fsync: measured.map(|p| p.ratio()),
         checks,
-    })
+    }
 }
 
 /// The report as plain text for a person.
 pub fn render(r: &Report) -> String {
     let mut out = format!("dutydesk doctor: {}\n", r.data_dir);
     for c in &r.checks {
-        out.push_str(&format!(
-            "  [{}] {}: {}\n",
-            if c.ok { " ok " } else { "FAIL" },
-            c.name,
-            c.detail
-        ));
+        let mark = match c.verdict {
+            Verdict::Ok => " ok ",
+            Verdict::Warn => "warn",
+            Verdict::Fail => "FAIL",
+            Verdict::Skipped => "skip",
+        };
+        out.push_str(&format!("  [{mark}] {}: {}\n", c.name, c.detail));
+        if let Some(next) = &c.next {
+            out.push_str(&format!("         next: {next}\n"));
+        }
     }
     out.push_str(&format!("  store size: {} KiB\n", r.store_bytes >> 10));
     out.push_str(&format!(
@@ -234,7 +246,7 @@ pub fn render(r: &Report) -> String {
     out.push_str(if r.healthy() {
         "all good\n"
     } else {
-        "problems found: see FAIL above\n"
+        "problems found: see FAIL above (exit code 1)\n"
     });
     out
 }

@@ -8,7 +8,7 @@
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
-use crate::doctor::Check;
+use crate::doctor::{Check, Facts};
 use crate::fsx::perms::Sharing;
 
 /// How many paths a failing check names before it only counts the rest.
@@ -55,6 +55,13 @@ fn list(dir: &Path, paths: &[PathBuf]) -> String {
 
 /// Names every file and directory of `dir` that others can read, or (when `dir` is
 /// shared by a group) that the group cannot write, and says the command to run.
+const NAME: &str = "file permissions";
+
+/// The check as doctor runs it.
+pub fn check_facts(f: &mut Facts<'_>) -> Check {
+    check(f.dir)
+}
+
 pub fn check(dir: &Path) -> Check {
     let sharing = Sharing::of(dir);
     let mut entries = Vec::new();
@@ -88,23 +95,25 @@ pub fn check(dir: &Path) -> Check {
             list(dir, &not_the_groups)
         ));
     }
-    let detail = match (problems.is_empty(), sharing.gid) {
-        (true, None) => format!("{} files, none open to others", entries.len()),
-        (true, Some(gid)) => format!(
-            "{} files, none open to others, all the group's (gid {gid}) to write",
-            entries.len()
-        ),
-        (false, None) => format!("{}: run `chmod -R o-rwx {shown}`", problems.join("; ")),
-        (false, Some(gid)) => format!(
-            "{}: run `chgrp -R {gid} {shown} && chmod -R o-rwx,g+rwX {shown}`",
-            problems.join("; ")
-        ),
-    };
-    Check {
-        name: "file permissions",
-        ok: problems.is_empty(),
-        detail,
+    let count = entries.len();
+    if problems.is_empty() {
+        return Check::ok(
+            NAME,
+            match sharing.gid {
+                None => format!("{count} files, none open to others"),
+                Some(gid) => {
+                    format!(
+                        "{count} files, none open to others, all the group's (gid {gid}) to write"
+                    )
+                }
+            },
+        );
     }
+    let next = match sharing.gid {
+        None => format!("chmod -R o-rwx {shown}"),
+        Some(gid) => format!("chgrp -R {gid} {shown} && chmod -R o-rwx,g+rwX {shown}"),
+    };
+    Check::fail(NAME, problems.join("; "), next)
 }
 
 #[cfg(test)]

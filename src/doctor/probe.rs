@@ -38,6 +38,17 @@ fn body() -> Body {
     }
 }
 
+impl ProbeResult {
+    /// An append's cost in fsyncs.
+    pub fn ratio(&self) -> f64 {
+        if self.fsync_p50_us == 0 {
+            0.0
+        } else {
+            self.append_p50_us as f64 / self.fsync_p50_us as f64
+        }
+    }
+}
+
 pub fn p50(mut v: Vec<u64>) -> u64 {
     if v.is_empty() {
         return 0;

@@ -252,6 +252,7 @@ impl DeskApi for Client {
                     failures = 0;
                     true
                 }
+                Live::Alarm(_) => true,
             }),
         )?;
         Ok(rx)

@@ -59,6 +59,21 @@ impl Fanout {
         self.len() == 0
     }
 
+    /// Tells every subscriber the desk raised its alarm (see `Reply::Alarm`).
+    pub fn publish_alarm(&self, alarm: &str, log: &Log) {
+        let bytes = match frame::encode(&Reply::Alarm(alarm.to_string())) {
+            Ok(b) => Arc::new(b),
+            Err(e) => {
+                log.error(&format!("cannot encode the alarm: {e}"));
+                return;
+            }
+        };
+        if let Ok(mut subs) = self.subs.lock() {
+            // One that cannot take it is behind anyway, and resyncs on reconnecting.
+            subs.retain(|s| s.tx.try_send(bytes.clone()).is_ok());
+        }
+    }
+
     /// Queues `records` for every subscriber, dropping those that cannot keep up.
     pub fn publish(&self, records: &[Record], log: &Log) {
         let Ok(mut subs) = self.subs.lock() else {

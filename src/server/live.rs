@@ -63,6 +63,11 @@ fn run(opts: ClientOptions, mut stream: UnixStream, mut next: u64, mut sink: Sin
                     Err(e) => break e.to_string(),
                 },
                 Ok(Reply::Ping) => {}
+                Ok(Reply::Alarm(alarm)) => {
+                    if !sink(Live::Alarm(alarm)) {
+                        return;
+                    }
+                }
                 Ok(Reply::Error(e)) => break e.to_string(),
                 Ok(other) => break format!("unexpected message {other:?}"),
                 Err(e) => break format!("lost the owner: {e}"),

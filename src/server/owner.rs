@@ -18,6 +18,7 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 
 use crate::clock::{self, Clock, SharedClock};
+use crate::desk::refold::Outcome;
 use crate::desk::{Committed, DataDir, Desk};
 use crate::domain::{Actor, Command};
 use crate::error::DeskError;
@@ -248,7 +249,34 @@ fn start(data: &DataDir, log: Log, opts: &ServeOptions) -> Result<Started, (Log,
         base_clock,
         test_clock,
     });
+    start_refold(&shared);
     Ok((shared, listener, ino))
+}
+
+/// A desk that started from a checkpoint re-folds its log in the background (see
+/// `desk::refold`): what it serves is compared with the log's own fold.
+fn start_refold(shared: &Arc<Shared>) {
+    let sh = shared.clone();
+    let spawned = std::thread::Builder::new()
+        .name("dutydesk-refold".into())
+        .spawn(move || match crate::desk::refold::run(&sh.desk) {
+            Ok(Outcome::NotNeeded) => {}
+            Ok(Outcome::Matches(seq)) => sh.log.info(&format!(
+                "re-fold of the log up to record {seq} matches the state started from the checkpoint"
+            )),
+            Ok(Outcome::Alarm(alarm)) => {
+                sh.log.error(&alarm);
+                sh.fanout.publish_alarm(&alarm, &sh.log);
+            }
+            Err(e) => sh.log.error(&format!(
+                "could not re-fold the log to check the checkpoint: {e}"
+            )),
+        });
+    if let Err(e) = spawned {
+        shared.log.error(&format!(
+            "cannot start the re-fold that checks the checkpoint: {e}; run `dutydesk doctor`"
+        ));
+    }
 }
 
 /// Binds the socket with the directory's group and mode 0660: access follows the

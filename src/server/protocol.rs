@@ -53,4 +53,8 @@ pub enum Reply {
     /// Sent to an idle subscriber now and then, so a vanished one is noticed.
     Ping,
     Error(DeskError),
+    /// Pushed to subscribers when the desk raised its alarm (what it served
+    /// differed from its log): take a fresh snapshot. Sent on subscribing too,
+    /// while the alarm is up.
+    Alarm(String),
 }

@@ -173,6 +173,7 @@ fn encode_snapshot(shared: &Shared) -> Result<Vec<u8>, DeskError> {
         plans: d.plans(),
         head_hash: d.head().hash,
         store_bytes: d.store().size_on_disk(),
+        alarm: d.alarm(),
     });
     frame::encode(&reply)
         .map_err(|e| DeskError::Internal(format!("cannot encode the snapshot: {e}")))
@@ -194,6 +195,7 @@ struct SnapshotRef<'a> {
     plans: &'a crate::emergency::Plans,
     head_hash: [u8; 32],
     store_bytes: u64,
+    alarm: Option<&'a str>,
 }
 
 fn records(shared: &Shared, from: u64, limit: usize, upto: u64) -> Result<Vec<Vec<u8>>, DeskError> {
@@ -209,11 +211,12 @@ fn records(shared: &Shared, from: u64, limit: usize, upto: u64) -> Result<Vec<Ve
 /// The subscriber's side: the backlog from `from` (if asked), then every record
 /// queued by the fanout, with a ping when nothing happens.
 fn push(shared: &Shared, mut stream: UnixStream, who: &str, actor: &Actor, from: Option<u64>) {
-    let (queue, head) = match shared.lock_desk() {
+    let (queue, head, alarm) = match shared.lock_desk() {
         // Registered under the desk lock: everything after `head` will be queued.
         Ok(d) => (
             shared.fanout.add(format!("{who} as {}", actor.operator)),
             d.head().seq,
+            d.alarm().map(str::to_string),
         ),
         Err(e) => {
             let _ = frame::write(&mut stream, &Reply::Error(e));
@@ -222,6 +225,11 @@ fn push(shared: &Shared, mut stream: UnixStream, who: &str, actor: &Actor, from:
     };
     if frame::write(&mut stream, &Reply::Subscribed { head }).is_err() {
         return;
+    }
+    if let Some(alarm) = alarm {
+        if frame::write(&mut stream, &Reply::Alarm(alarm)).is_err() {
+            return;
+        }
     }
     let mut next = from.unwrap_or(head + 1).max(1);
     while next <= head {
@@ -277,6 +285,7 @@ mod snapshot_tests {
             plans: plans.clone(),
             head_hash: [7; 32],
             store_bytes: 42,
+            alarm: Some("checkpoint".into()),
         }));
         let borrowed = SnapshotReply::Snapshot(SnapshotRef {
             state: &state,
@@ -284,6 +293,7 @@ mod snapshot_tests {
             plans: &plans,
             head_hash: [7; 32],
             store_bytes: 42,
+            alarm: Some("checkpoint"),
         });
         assert_eq!(
             frame::encode(&owned).unwrap(),

@@ -2,6 +2,7 @@
 //! replaying records, and `apply` is the only way it changes.
 
 pub mod checkpoint;
+pub mod diff;
 pub mod runs;
 pub mod shifts;
 pub mod tickets;

@@ -11,7 +11,9 @@
 //!
 //! Frame: `[len: u32 BE][stored record bytes]`. A torn last frame (a crash in the
 //! middle of a write) fails its record's hash check and ends the replay; it was
-//! never acknowledged, since acknowledgement follows the sync.
+//! never acknowledged, since acknowledgement follows the sync. A frame that fails
+//! while later frames still verify is damage: the journal is evidence then, and
+//! the store refuses to open rather than lose what only the journal holds.
 
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::Path;
@@ -30,10 +32,99 @@ pub struct Journal {
     len: u64,
 }
 
+/// What the journal's bytes hold.
+#[derive(Debug, Default)]
+pub struct Scan {
+    /// The frames that verify, in order, up to the first that does not.
+    pub records: Vec<Record>,
+    /// The first frame that does not verify while later ones still do: damage,
+    /// not a torn last write. `None` for a clean journal or a torn tail.
+    pub damage: Option<Damage>,
+    /// The records of frames past the damaged one that still verify.
+    pub later: Vec<Record>,
+}
+
+/// A journal frame that does not verify.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Damage {
+    /// 1-based frame number.
+    pub frame: usize,
+    /// Where the frame starts in the file.
+    pub offset: u64,
+    pub why: String,
+}
+
+/// The record of the frame at `at`, and where the next frame starts.
+fn frame_at(bytes: &[u8], at: usize) -> Result<(Record, usize), String> {
+    let Some(head) = bytes.get(at..at + 4) else {
+        return Err("its length is cut off".into());
+    };
+    let len = u32::from_be_bytes([head[0], head[1], head[2], head[3]]) as usize;
+    if len > MAX_RECORD_BYTES + 128 {
+        return Err(format!("its length ({len} bytes) is impossible"));
+    }
+    let Some(stored) = bytes.get(at + 4..at + 4 + len) else {
+        return Err(format!("it is cut off ({len} bytes announced)"));
+    };
+    let rec = Record::decode(stored)?;
+    Ok((rec, at + 4 + len))
+}
+
+/// Reads the journal's frames. A frame that does not verify is a torn last write
+/// when nothing after it verifies (a crash in the middle of an append, never
+/// acknowledged); when later frames still verify it is damage, and those frames
+/// are kept as evidence in `later`.
+pub fn scan(bytes: &[u8]) -> Scan {
+    let mut out = Scan::default();
+    let mut at = 0usize;
+    while at < bytes.len() {
+        match frame_at(bytes, at) {
+            Ok((rec, next)) => {
+                out.records.push(rec);
+                at = next;
+            }
+            Err(why) => {
+                out.later = frames_after(bytes, at + 1);
+                if !out.later.is_empty() {
+                    out.damage = Some(Damage {
+                        frame: out.records.len() + 1,
+                        offset: at as u64,
+                        why,
+                    });
+                }
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// Every frame that verifies anywhere from `from` on (past a damaged frame the
+/// frame boundaries are unknown, so each position is tried).
+fn frames_after(bytes: &[u8], from: usize) -> Vec<Record> {
+    let mut found = Vec::new();
+    let mut at = from;
+    while at + 4 < bytes.len() {
+        match frame_at(bytes, at) {
+            Ok((rec, next)) => {
+                found.push(rec);
+                at = next;
+            }
+            Err(_) => at += 1,
+        }
+    }
+    found
+}
+
+/// The journal file of the store in `dir`, read without opening it for writing
+/// (for `doctor` and `recover`); `None` if there is none.
+pub fn read(dir: &Path) -> Option<Scan> {
+    std::fs::read(dir.join(FILE)).ok().map(|b| scan(&b))
+}
+
 impl Journal {
-    /// Opens the journal and returns the records it holds, in order, up to the
-    /// first frame that does not verify.
-    pub fn open(dir: &Path) -> Result<(Journal, Vec<Record>), DeskError> {
+    /// Opens the journal and returns what it holds (see [`scan`]).
+    pub fn open(dir: &Path) -> Result<(Journal, Scan), DeskError> {
         let path = dir.join(FILE);
         let mut file = crate::fsx::perms::open(
             &path,
@@ -47,22 +138,8 @@ impl Journal {
         let mut bytes = Vec::new();
         file.read_to_end(&mut bytes)
             .map_err(|e| DeskError::storage(&format!("read {}", path.display()), e))?;
-        let mut records = Vec::new();
-        let mut at = 0usize;
-        while at + 4 <= bytes.len() {
-            let len = u32::from_be_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])
-                as usize;
-            if len > MAX_RECORD_BYTES + 128 || at + 4 + len > bytes.len() {
-                break;
-            }
-            match Record::decode(&bytes[at + 4..at + 4 + len]) {
-                Ok(r) => records.push(r),
-                Err(_) => break,
-            }
-            at += 4 + len;
-        }
         let len = bytes.len() as u64;
-        Ok((Journal { file, len }, records))
+        Ok((Journal { file, len }, scan(&bytes)))
     }
 
     pub fn len(&self) -> u64 {

@@ -12,7 +12,7 @@ pub mod record;
 pub mod recover;
 mod space;
 
-pub use space::FREE_MARGIN;
+pub use space::{free_bytes, FREE_MARGIN};
 
 use std::path::{Path, PathBuf};
 
@@ -86,7 +86,12 @@ impl Store {
                 .write(true),
         )
         .map_err(|e| DeskError::storage(&format!("open {}", marker.display()), e))?;
-        let (journal, pending) = journal::Journal::open(dir)?;
+        let (journal, scan) = journal::Journal::open(dir)?;
+        // Refused before the journal is touched: it may hold the only copy
+        // of acknowledged records, so it stays exactly as it is for `recover`.
+        if let Some(d) = &scan.damage {
+            return Err(journal_damaged(dir, d, scan.later.len()));
+        }
         // sled made its files with the process's umask: give them the store's modes.
         crate::fsx::perms::settle_tree(dir)
             .map_err(|e| DeskError::storage(&format!("set the modes of {}", dir.display()), e))?;
@@ -107,17 +112,18 @@ impl Store {
             store.head_hash = rec.hash;
             store.head_at_us = rec.body.at_us;
         }
-        store.replay_journal(pending)?;
+        store.replay_journal(&scan.records)?;
         if let Some(bytes) = previous.filter(|b| b.len() == 40) {
             store.check_acknowledged(&bytes)?;
         }
+        store.settle_journal(&scan.records)?;
         Ok(store)
     }
 
     /// Puts back into sled the journal's records beyond its head (those sled had
-    /// not flushed when the process stopped), makes sled durable, and empties the
-    /// journal. A journal record that does not follow the head ends the replay.
-    fn replay_journal(&mut self, pending: Vec<Record>) -> Result<(), DeskError> {
+    /// not flushed when the process stopped). A journal record that does not
+    /// follow the head ends the replay. The journal itself is not touched here.
+    fn replay_journal(&mut self, pending: &[Record]) -> Result<(), DeskError> {
         let mut batch = sled::Batch::default();
         let mut any = false;
         for rec in pending {
@@ -138,11 +144,33 @@ impl Store {
                 .apply_batch(batch)
                 .map_err(|e| DeskError::storage("put the journal back into the log", e))?;
         }
-        if any || !self.journal.is_empty() {
-            self.make_durable()?;
-            self.journal.clear()?;
-        }
         Ok(())
+    }
+
+    /// Empties the journal, but only once the store opened cleanly and sled holds
+    /// every one of its records, durably, with the same hash: until then it may be
+    /// the only copy of an acknowledged record.
+    fn settle_journal(&mut self, records: &[Record]) -> Result<(), DeskError> {
+        if self.journal.is_empty() {
+            return Ok(());
+        }
+        for (i, rec) in records.iter().enumerate() {
+            let held = self.get(rec.body.seq)?.is_some_and(|r| r.hash == rec.hash);
+            if !held {
+                return Err(DeskError::Damaged(format!(
+                    "the store at {} is damaged: its journal (frame {}) holds record {}, which the log \
+                     does not hold as it is (the log holds up to record {}). The journal is kept as it is \
+                     and nothing will be written to the store. Run `dutydesk recover --out NEWDIR`: it \
+                     reads the journal and the log and says what it could not bring back",
+                    self.path.display(),
+                    i + 1,
+                    rec.body.seq,
+                    self.head_seq
+                )));
+            }
+        }
+        self.make_durable()?;
+        self.journal.clear()
     }
 
     /// Refuses a store that no longer holds the last record it acknowledged.
@@ -451,6 +479,20 @@ fn damaged(dir: &Path, seq: u64, why: &str) -> DeskError {
          Run `dutydesk recover --out NEWDIR` to copy every record that still verifies into a new store, \
          or restore the directory from a backup",
         dir.display()
+    ))
+}
+
+fn journal_damaged(dir: &Path, d: &journal::Damage, later: usize) -> DeskError {
+    DeskError::Damaged(format!(
+        "the store at {} is damaged: its journal ({}) frame {} (at byte {}) does not verify: {}; \
+         {later} later frames still do. The journal is kept as it is and nothing will be written to \
+         the store. Run `dutydesk recover --out NEWDIR`: it reads every frame that still verifies and \
+         says what it could not bring back",
+        dir.display(),
+        dir.join(journal::FILE).display(),
+        d.frame,
+        d.offset,
+        d.why
     ))
 }
 

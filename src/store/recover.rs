@@ -25,6 +25,28 @@ pub struct Recovery {
     /// proved part of the chain; written for a person to read, not carried over.
     pub unlinked: u64,
     pub unlinked_file: Option<PathBuf>,
+    /// The last record the store acknowledged, from its `acknowledged` marker
+    /// (None: no marker, or one that cannot be read).
+    pub acknowledged: Option<u64>,
+    /// Acknowledged records not brought back: those after `kept` up to the
+    /// marker's; at least 1 if the record kept under the marker's number is not
+    /// the one acknowledged.
+    pub lost_acknowledged: u64,
+}
+
+impl Recovery {
+    /// Whether every acknowledged record, and everything the files held, came back.
+    pub fn is_complete(&self) -> bool {
+        self.broken_at.is_none() && self.lost_acknowledged == 0
+    }
+}
+
+/// The marker of the last acknowledged record: (seq, hash).
+fn acknowledged(store: &Path) -> Option<(u64, Hash)> {
+    let bytes = std::fs::read(store.join(crate::store::ACKNOWLEDGED)).ok()?;
+    let seq = u64::from_be_bytes(bytes.get(..8)?.try_into().ok()?);
+    let hash: Hash = bytes.get(8..40)?.try_into().ok()?;
+    Some((seq, hash))
 }
 
 fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
@@ -234,10 +256,28 @@ fn salvage(src_store: &Path, exports: &Path, out: &Path) -> Result<Recovery, Des
         })?;
         Some(path)
     };
+    let marker = acknowledged(src_store);
+    let lost_acknowledged = match marker {
+        Some((seq, _)) if seq > good.len() as u64 => seq - good.len() as u64,
+        // Kept under that number, but not the record that was acknowledged: the
+        // chain went another way, so at least that one is not back.
+        Some((seq, hash))
+            if seq > 0
+                && good
+                    .get(seq as usize - 1)
+                    .and_then(|(_, b)| Record::decode(b).ok())
+                    .is_some_and(|r| r.hash != hash) =>
+        {
+            1
+        }
+        _ => 0,
+    };
     Ok(Recovery {
         kept: good.len() as u64,
         broken_at,
         unlinked: unlinked.len() as u64,
         unlinked_file,
+        acknowledged: marker.map(|(seq, _)| seq),
+        lost_acknowledged,
     })
 }

@@ -47,7 +47,7 @@ fn a_poisoned_store_refuses_writes_and_reopens_with_only_what_was_acknowledged()
 #[test]
 fn a_full_disk_is_refused_before_anything_is_written() {
     let dir = tempfile::tempdir().unwrap();
-    let free = crate::doctor::free_bytes(dir.path()).unwrap_or(0);
+    let free = space::free_bytes(dir.path()).unwrap_or(0);
     // A margin no disk has: the check must refuse and say so.
     let err = space::check(dir.path(), free).unwrap_err();
     let text = err.to_string();

@@ -103,6 +103,9 @@ pub struct App {
     pub reconnected_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The last submit failed on storage (a full disk): the header says so until one succeeds.
     pub disk_full: Option<String>,
+    /// The desk found that what it served differed from its log (see
+    /// `desk::refold`): the header says so for as long as the owner runs.
+    pub alarm: Option<String>,
     subscription: Option<Subscription>,
     quit: bool,
     bell: bool,
@@ -144,6 +147,7 @@ impl App {
             offline: None,
             reconnected_at: None,
             disk_full: None,
+            alarm: snap.alarm,
             subscription: Some(rx),
             quit: false,
             bell: false,
@@ -196,6 +200,17 @@ impl App {
                 self.offline = None;
                 self.reconnected_at = Some(self.clock.now());
             }
+            // The replica may hold what the desk wrongly served: start again from
+            // the desk's state, which is now the log's own fold.
+            Live::Alarm(alarm) => {
+                self.alarm = Some(alarm);
+                if let Ok(snap) = self.api.snapshot() {
+                    self.state = snap.state;
+                    self.alarm = snap.alarm.or(self.alarm.take());
+                    self.timelines.clear();
+                }
+                self.refresh();
+            }
         }
     }
 
@@ -222,6 +237,7 @@ impl App {
             match self.api.snapshot() {
                 Ok(snap) => {
                     self.state = snap.state;
+                    self.alarm = snap.alarm;
                     self.timelines.clear();
                 }
                 Err(_) => return,

@@ -29,6 +29,10 @@ pub const DISK_FULL: B = B::new(
     "NOT SAVED: the disk refused the write; free space, then save again (input kept)",
     "未保存：磁盘写入失败；请腾出空间后重新保存（内容已保留）",
 );
+pub const STATE_ALARM: B = B::new(
+    "ALARM: what this desk showed differed from its log (a bad checkpoint); it now shows the log. Run `dutydesk doctor`",
+    "警报：本值班台显示的内容与日志不符（检查点有误）；现已按日志显示。请运行 `dutydesk doctor`",
+);
 pub const JUMP_HINT: B = B::new("to show", "查看");
 pub const SIGN_HINT: B = B::new("to sign", "签收");
 

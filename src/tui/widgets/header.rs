@@ -18,6 +18,7 @@ pub fn height(app: &App) -> u16 {
     let handover = u16::from(app.state.shifts.awaiting_signature().is_some());
     let trouble = u16::from(app.offline.is_some())
         + u16::from(app.disk_full.is_some())
+        + u16::from(app.alarm.is_some())
         + u16::from(recently_reconnected(app).is_some());
     2 + runs.min(3) + handover + trouble
 }
@@ -94,6 +95,9 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
     }
     if app.disk_full.is_some() {
         warn(format!(" !! {}", tr(s::DISK_FULL, l)));
+    }
+    if app.alarm.is_some() {
+        warn(format!(" !! {}", tr(s::STATE_ALARM, l)));
     }
     if let Some(at) = recently_reconnected(app) {
         let at = at.with_timezone(&chrono::Local).format("%H:%M:%S");
