@@ -137,6 +137,7 @@ mod tests {
         let c = check(dir);
         assert!(!c.ok);
         assert!(c.detail.contains("exports/x.csv"), "{}", c.detail);
-        assert!(c.detail.contains("chmod -R o-rwx"), "{}", c.detail);
+        let next = c.next.unwrap_or_default();
+        assert!(next.contains("chmod -R o-rwx"), "{next}");
     }
 }
