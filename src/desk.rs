@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 
-use crate::clock::SharedClock;
+use crate::clock::{Reading, SharedClock};
 use crate::config::site::Site;
 use crate::domain::{Actor, Command, Event};
 use crate::emergency::Plans;
@@ -69,6 +69,9 @@ pub struct Desk {
     /// while an owner runs take effect on the next command (see `refresh_config`).
     config_seen: Vec<(PathBuf, Option<std::time::SystemTime>, u64)>,
     clock: SharedClock,
+    /// The wall time and the monotonic time of the last clock reading a command
+    /// was recorded with, to tell a clock being set from time passing.
+    last_reading: Option<(i64, std::time::Duration)>,
     subscribers: Vec<mpsc::Sender<Record>>,
 }
 
@@ -133,6 +136,7 @@ impl Desk {
             plans,
             config_seen,
             clock,
+            last_reading: None,
             subscribers: Vec::new(),
         })
     }
@@ -199,9 +203,26 @@ impl Desk {
                 });
             }
         }
-        let now = self.clock.now();
+        let wall_us = self.clock.now().timestamp_micros();
+        let monotonic = self.clock.monotonic();
+        let passed = match (self.last_reading, monotonic) {
+            (Some((last_wall, last_mono)), Some(mono)) => {
+                let us = mono.saturating_sub(last_mono).as_micros();
+                Some((last_wall, i64::try_from(us).unwrap_or(i64::MAX)))
+            }
+            _ => None,
+        };
+        let reading = Reading {
+            wall_us,
+            expected_us: passed.map(|(last_wall, us)| last_wall.saturating_add(us)),
+            measured_us: passed.map(|(_, us)| self.state.last_at_us.saturating_add(us)),
+        };
+        // Times never run backwards in the log, even if the system clock does.
+        let now = rules::clock::log_now(&self.state, &reading, &self.site);
+        let at_us = now.timestamp_micros();
         let ctx = Context {
             now,
+            reading,
             actor,
             site: &self.site,
             plans: &self.plans,
@@ -224,8 +245,6 @@ impl Desk {
             shift = Some(id);
         }
         events.extend(decision.events);
-        // Times never run backwards in the log, even if the system clock does.
-        let at_us = now.timestamp_micros().max(self.state.last_at_us);
         let mut bodies = Vec::with_capacity(events.len());
         for event in events {
             let this_shift = match &event {
@@ -254,6 +273,7 @@ impl Desk {
             });
         }
         let records = self.append(bodies)?;
+        self.last_reading = monotonic.map(|m| (wall_us, m));
         for r in &records {
             self.state.apply(r);
         }

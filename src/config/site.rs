@@ -77,6 +77,33 @@ impl Default for Targets {
     }
 }
 
+/// `[clock]`: how far the system clock may move between two looks before the
+/// desk records it as a jump (see `rules::clock`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClockRules {
+    #[serde(default = "default_max_jump")]
+    pub max_jump_minutes: u32,
+}
+
+fn default_max_jump() -> u32 {
+    30
+}
+
+impl Default for ClockRules {
+    fn default() -> ClockRules {
+        ClockRules {
+            max_jump_minutes: default_max_jump(),
+        }
+    }
+}
+
+impl ClockRules {
+    pub fn max_jump_us(&self) -> i64 {
+        i64::from(self.max_jump_minutes) * 60 * 1_000_000
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Site {
@@ -91,6 +118,8 @@ pub struct Site {
     pub contacts: Vec<Contact>,
     #[serde(default)]
     pub targets: Targets,
+    #[serde(default)]
+    pub clock: ClockRules,
 }
 
 impl Site {
@@ -133,6 +162,13 @@ impl Site {
                     c.id
                 )));
             }
+        }
+        if site.clock.max_jump_minutes == 0 || site.clock.max_jump_minutes > 24 * 60 {
+            return Err(DeskError::Config(format!(
+                "{}:{}: [clock] max_jump_minutes must be 1 to 1440 (minutes), e.g. 30",
+                file.display(),
+                line_of(text, "max_jump_minutes"),
+            )));
         }
         for b in &site.buildings {
             if b.floors == 0 || b.floors > 200 || b.units_per_floor == 0 || b.units_per_floor > 99 {

@@ -1,6 +1,7 @@
 //! `dutydesk doctor`: checks the installation and the store and says in plain
 //! words what is wrong and what to do.
 
+pub mod clock;
 pub mod probe;
 
 use std::path::Path;
@@ -161,6 +162,7 @@ pub fn examine(
         },
     });
     let snapshot = api.snapshot()?;
+    checks.push(clock::check(&snapshot.state, &snapshot.site));
     let free = free_bytes(dir);
     let low = free.is_some_and(|f| f < 100 << 20);
     checks.push(Check {

@@ -111,7 +111,7 @@ pub fn month<Tz: TimeZone>(
             *s.by_department.entry(d.as_str().to_string()).or_default() += 1;
         }
         if let Some(d) = t.first_dispatched_at_us {
-            to_dispatch.push((d - t.opened_at_us) / 1_000_000);
+            to_dispatch.push(crate::clock::seconds_between(t.opened_at_us, d));
         }
         if t.kind == Kind::Repair {
             if let Some(x) = &t.dispatch_target {
@@ -123,7 +123,7 @@ pub fn month<Tz: TimeZone>(
             TicketState::Closed => {
                 s.closed += 1;
                 if let Some(c) = t.closed_at_us {
-                    to_close.push((c - t.opened_at_us) / 1_000_000);
+                    to_close.push(crate::clock::seconds_between(t.opened_at_us, c));
                 }
             }
             TicketState::Cancelled => s.cancelled += 1,

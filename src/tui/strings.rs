@@ -29,6 +29,14 @@ pub const DISK_FULL: B = B::new(
     "NOT SAVED: the disk refused the write; free space, then save again (input kept)",
     "未保存：磁盘写入失败；请腾出空间后重新保存（内容已保留）",
 );
+pub const CLOCK_BACK: B = B::new("CLOCK moved back", "系统时钟回拨");
+pub const CLOCK_AHEAD: B = B::new("CLOCK moved ahead", "系统时钟前跳");
+pub const CLOCK_AT: B = B::new("at", "于");
+pub const CLOCK_HELD: B = B::new(
+    "records keep the log's time; set the system clock right",
+    "记录沿用日志时间；请校准系统时钟",
+);
+pub const CLOCK_CHECK: B = B::new("check the system clock", "请核对系统时钟");
 pub const JUMP_HINT: B = B::new("to show", "查看");
 pub const SIGN_HINT: B = B::new("to sign", "签收");
 
