@@ -56,3 +56,27 @@ fn refusals_and_warnings_speak_the_operators_language() {
     assert!(!err.contains('\u{1f}'), "one language at a time: {err:?}");
     common::stop_owner(d);
 }
+
+#[test]
+fn typed_input_is_echoed_escaped_in_chinese_too_and_the_dashboard_needs_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let out = dd(d, "zh", &["start", "\u{1b}[2J\u{1f}R9"]);
+    assert_eq!(out.status.code(), Some(3));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("没有工单“\\e[2J\\x1fR9”：请核对编号"),
+        "{err:?}"
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_dutydesk"))
+        .arg("--data")
+        .arg(d)
+        .args(["--lang", "zh"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("需要在终端中运行"), "{err}");
+    common::stop_owner(d);
+}

@@ -36,7 +36,7 @@ impl std::str::FromStr for Lang {
         match s.trim().to_lowercase().as_str() {
             "en" | "english" => Ok(Lang::En),
             "zh" | "cn" | "chinese" | "中文" => Ok(Lang::Zh),
-            _ => Err(format!("unknown language '{s}': use zh or en")),
+            _ => Err(format!("unknown language '{}': use zh or en", shown(s))),
         }
     }
 }
@@ -72,7 +72,13 @@ pub const SEP: char = '\u{1f}';
 /// A message in both languages, carried as one string (through errors, warnings
 /// and the socket) until it is shown: [`pick`] takes the half for the reader.
 pub fn both(en: impl AsRef<str>, zh: impl AsRef<str>) -> String {
-    format!("{}{SEP}{}", en.as_ref(), zh.as_ref())
+    // A separator inside a half (input that escaped [`shown`]) would cut it.
+    let (en, zh) = (en.as_ref(), zh.as_ref());
+    if en.contains(SEP) || zh.contains(SEP) {
+        let esc = |t: &str| t.replace(SEP, "\\x1f");
+        return format!("{}{SEP}{}", esc(en), esc(zh));
+    }
+    format!("{en}{SEP}{zh}")
 }
 
 /// The half of a message for `lang`; a message with one language is shown as is.
@@ -82,6 +88,35 @@ pub fn pick(text: &str, lang: Lang) -> &str {
         (Some((_, zh)), Lang::Zh) => zh,
         (None, _) => text,
     }
+}
+
+/// How many characters of someone's input a message repeats before `…`.
+pub const SHOWN_CHARS: usize = 40;
+
+/// User input as a message or a screen repeats it: every control character
+/// written out (ESC as `\e`, the separator of [`both`] as `\x1f`), so an echo
+/// can neither drive the terminal nor cut a message in two, and long input cut
+/// with `…`. Every refusal that repeats what was typed goes through here.
+pub fn shown(input: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in input.trim().chars().enumerate() {
+        if i == SHOWN_CHARS {
+            out.push('…');
+            break;
+        }
+        match c {
+            '\u{1b}' => out.push_str("\\e"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() && (c as u32) < 0x100 => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// A field name as the operator sees it.
@@ -105,6 +140,7 @@ pub fn field_name(field: &str, lang: Lang) -> &str {
         "location" => "地点",
         "text" => "内容",
         "signed_by" => "签名",
+        "dashboard" => "值班台界面",
         other => other,
     }
 }
@@ -120,5 +156,19 @@ mod message_tests {
         assert_eq!(pick(&m, Lang::Zh), "已关闭");
         assert_eq!(pick("plain", Lang::Zh), "plain");
         assert_eq!(field_name("unit", Lang::Zh), "房号");
+    }
+
+    #[test]
+    fn input_is_shown_with_its_control_characters_written_out_and_cut_when_long() {
+        assert_eq!(shown("\u{1b}[2JR1"), "\\e[2JR1");
+        assert_eq!(shown("R1\u{1f}x"), "R1\\x1fx");
+        assert_eq!(shown(" R1\n"), "R1");
+        assert_eq!(shown("a\u{9b}b"), "a\\x9bb");
+        let long = "楼".repeat(100);
+        assert_eq!(shown(&long).chars().count(), SHOWN_CHARS + 1);
+        assert!(shown(&long).ends_with('…'));
+        // A message made of both halves stays whole when it repeats such input.
+        let m = both(format!("no ticket '{}'", shown("R1\u{1f}x")), "没有");
+        assert_eq!(pick(&m, Lang::En), "no ticket 'R1\\x1fx'");
     }
 }

@@ -45,7 +45,10 @@ pub fn parse_month(text: &str) -> Result<(i32, u32), DeskError> {
     let bad = || {
         DeskError::invalid(
             "--month",
-            format!("'{text}' is not a month: write it as YYYY-MM, e.g. 2026-11"),
+            format!(
+                "'{}' is not a month: write it as YYYY-MM, e.g. 2026-11",
+                crate::domain::text::shown(text)
+            ),
         )
     };
     let (y, m) = text.trim().split_once('-').ok_or_else(bad)?;

@@ -16,7 +16,8 @@ pub fn decide(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, D
             let p = ctx.plans.get(plan).ok_or_else(|| {
                 let known: Vec<&str> = ctx.plans.all.iter().map(|p| p.id.as_str()).collect();
                 DeskError::NotFound(format!(
-                    "no emergency plan '{plan}': use one of {}",
+                    "no emergency plan '{}': use one of {}",
+                    crate::domain::text::shown(plan),
                     known.join(", ")
                 ))
             })?;
@@ -212,7 +213,7 @@ pub(crate) fn find_run<'a>(state: &'a State, id: &str) -> Result<&'a Run, DeskEr
     state.run(id).ok_or_else(|| {
         DeskError::NotFound(format!(
             "no emergency run '{}': see `dutydesk emergency list`",
-            id.trim()
+            crate::domain::text::shown(id)
         ))
     })
 }

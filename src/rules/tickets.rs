@@ -1,7 +1,7 @@
 //! The life of a ticket: new → dispatched → in_progress → done → closed, plus
 //! cancelled from any open state, and the return call (回访) on a done ticket.
 
-use crate::domain::text::both;
+use crate::domain::text::{both, shown};
 use crate::domain::{Command, Event, Kind, Priority, TargetOutcome, TicketId, TicketState};
 use crate::error::DeskError;
 use crate::rules::{optional_text, required_text, Context, Decision};
@@ -105,8 +105,8 @@ pub fn decide(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, D
             if t.kind.needs_satisfied_callback() && t.callback != Some(true) {
                 return Err(DeskError::Refused(both(
                     format!(
-                        "{} is a {} and closes only after a satisfied callback (回访): record it with `callback {} --satisfied` first",
-                        t.id, t.kind, t.id
+                        "{} is {} and closes only after a satisfied callback (回访): record it with `callback {} --satisfied` first",
+                        t.id, t.kind.with_article(), t.id
                     ),
                     format!(
                         "{} 是{}工单，须回访且业主满意后才能关闭：请先记录满意回访",
@@ -182,8 +182,11 @@ fn call(
     let mut warnings = Vec::new();
     if !ctx.site.knows_unit(&unit) {
         warnings.push(both(
-            format!("'{unit}' is not in the site directory; recorded as given"),
-            format!("房号“{unit}”不在项目档案中，已按原样记录"),
+            format!(
+                "'{}' is not in the site directory; recorded as given",
+                shown(&unit)
+            ),
+            format!("房号“{}”不在项目档案中，已按原样记录", shown(&unit)),
         ));
     }
     // A second call about the same unit is linked to its open ticket, not lost as a duplicate.
@@ -224,17 +227,19 @@ pub fn normalize_phone(p: &str) -> Result<String, DeskError> {
             '0'..='9' => out.push(c),
             '+' if i == 0 => out.push(c),
             ' ' | '-' | '(' | ')' | '.' => {}
-            _ => {
-                return Err(DeskError::invalid(
-                    "phone",
-                    both(
-                        format!(
-                        "'{t}' is not a phone number: use digits, spaces, dashes and a leading +"
+            _ => return Err(DeskError::invalid(
+                "phone",
+                both(
+                    format!(
+                        "'{}' is not a phone number: use digits, spaces, dashes and a leading +",
+                        shown(t)
                     ),
-                        format!("“{t}”不是电话号码：只能用数字、空格、横线和开头的 +"),
+                    format!(
+                        "“{}”不是电话号码：只能用数字、空格、横线和开头的 +",
+                        shown(t)
                     ),
-                ))
-            }
+                ),
+            )),
         }
     }
     let digits = out.chars().filter(char::is_ascii_digit).count();
@@ -242,8 +247,14 @@ pub fn normalize_phone(p: &str) -> Result<String, DeskError> {
         return Err(DeskError::invalid(
             "phone",
             both(
-                format!("'{t}' is not a phone number: it has {digits} digits (3 to 20 expected)"),
-                format!("“{t}”不是电话号码：只有 {digits} 位数字（应为 3 到 20 位）"),
+                format!(
+                    "'{}' is not a phone number: it has {digits} digits (3 to 20 expected)",
+                    shown(t)
+                ),
+                format!(
+                    "“{}”不是电话号码：只有 {digits} 位数字（应为 3 到 20 位）",
+                    shown(t)
+                ),
             ),
         ));
     }
@@ -257,15 +268,15 @@ pub(crate) fn find<'a>(state: &'a State, id: &str) -> Result<&'a Ticket, DeskErr
         return match typed {
             Some(c) if !c.eq_ignore_ascii_case(&t.kind.letter()) => Err(DeskError::NotFound(both(
                 format!(
-                    "no ticket '{}': {} is a {} (did you mean {}?)",
-                    id.trim(),
+                    "no ticket '{}': {} is {} (did you mean {}?)",
+                    shown(id),
                     t.id,
-                    t.kind,
+                    t.kind.with_article(),
                     t.id
                 ),
                 format!(
                     "没有工单“{}”：{} 是{}工单（是不是 {}？）",
-                    id.trim(),
+                    shown(id),
                     t.id,
                     t.kind.label().zh,
                     t.id
@@ -281,9 +292,9 @@ pub(crate) fn find<'a>(state: &'a State, id: &str) -> Result<&'a Ticket, DeskErr
             DeskError::NotFound(both(
                 format!(
                     "no ticket '{}': check the id with `dutydesk tickets --all`",
-                    id.trim()
+                    shown(id)
                 ),
-                format!("没有工单“{}”：请核对编号", id.trim()),
+                format!("没有工单“{}”：请核对编号", shown(id)),
             ))
         }
     })

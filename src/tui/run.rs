@@ -56,6 +56,7 @@ pub fn run(
     lang: Lang,
     data: &std::path::Path,
 ) -> Result<i32, DeskError> {
+    need_terminal()?;
     let keymap = Keymap::load_for_user()?;
     let mut app = App::new(api, clock, lang, keymap, Theme::from_env())?;
     app.set_exports(crate::desk::DataDir(data.to_path_buf()).exports());
@@ -65,6 +66,23 @@ pub fn run(
     let result = event_loop(&mut terminal, &mut app);
     ratatui::restore();
     result.map(|_| 0)
+}
+
+/// The dashboard draws on a terminal and reads keys from it: without one (a
+/// script, a cron job, a pipe) say so and point to the command line (exit 2).
+pub fn need_terminal() -> Result<(), DeskError> {
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
+        return Ok(());
+    }
+    Err(DeskError::invalid(
+        "dashboard",
+        crate::domain::text::both(
+            "needs a terminal (stdin/stdout are not a TTY); use the command line instead, \
+             e.g. `dutydesk tickets`, `dutydesk call --help`",
+            "需要在终端中运行（标准输入/输出不是终端）；请改用命令行，例如 `dutydesk tickets`",
+        ),
+    ))
 }
 
 fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> Result<(), DeskError> {
