@@ -552,3 +552,15 @@ fn the_dashboard_without_a_terminal_says_so_and_points_to_the_command_line() {
     );
     assert!(!err.contains("internal error"), "{err}");
 }
+
+#[test]
+fn an_operator_name_with_control_characters_is_refused_before_anything_is_recorded() {
+    let site = Site::new();
+    let r = site.run(&["--operator", "\u{1b}[31m王军", "tickets"]);
+    let err = r.stderr();
+    assert_eq!(r.code(), Some(2), "{err}");
+    assert!(
+        err.contains("--operator: '\\e[31m王军' holds control characters"),
+        "{err:?}"
+    );
+}

@@ -27,6 +27,24 @@ impl fmt::Display for Role {
     }
 }
 
+/// Whether `name` may stand on records as an operator's name: it is shown on
+/// every screen and in every export, so it may hold no control characters.
+pub fn check_name(name: &str) -> Result<(), String> {
+    if name.chars().any(char::is_control) {
+        return Err(crate::domain::text::both(
+            format!(
+                "'{}' holds control characters; type the name as plain text",
+                crate::domain::text::shown(name)
+            ),
+            format!(
+                "“{}”含有控制字符；请输入普通文字",
+                crate::domain::text::shown(name)
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// The person behind a command. `role` is `None` where the site has no
 /// `operators.toml`: then everyone with access to the data directory may act.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -227,19 +227,21 @@ pub fn normalize_phone(p: &str) -> Result<String, DeskError> {
             '0'..='9' => out.push(c),
             '+' if i == 0 => out.push(c),
             ' ' | '-' | '(' | ')' | '.' => {}
-            _ => return Err(DeskError::invalid(
-                "phone",
-                both(
-                    format!(
+            _ => {
+                return Err(DeskError::invalid(
+                    "phone",
+                    both(
+                        format!(
                         "'{}' is not a phone number: use digits, spaces, dashes and a leading +",
                         shown(t)
                     ),
-                    format!(
-                        "“{}”不是电话号码：只能用数字、空格、横线和开头的 +",
-                        shown(t)
+                        format!(
+                            "“{}”不是电话号码：只能用数字、空格、横线和开头的 +",
+                            shown(t)
+                        ),
                     ),
-                ),
-            )),
+                ))
+            }
         }
     }
     let digits = out.chars().filter(char::is_ascii_digit).count();

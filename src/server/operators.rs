@@ -85,6 +85,9 @@ pub fn resolve(file: &Path, unix_user: &str, requested: Option<&str>) -> Result<
                 .map(str::trim)
                 .filter(|n| !n.is_empty())
                 .unwrap_or(unix_user);
+            // Checked here too: a client is not trusted to have checked it.
+            crate::domain::identity::check_name(name)
+                .map_err(|e| DeskError::invalid("--operator", e))?;
             Ok(Actor::new(name, unix_user))
         }
         Some(ops) => match ops.into_iter().find(|o| o.unix_user == unix_user) {
