@@ -53,8 +53,6 @@ pub fn lang_of(cli: &Cli) -> Result<Lang, DeskError> {
 fn run(cli: Cli) -> Result<i32, DeskError> {
     let lang = lang_of(&cli)?;
     let Some(cmd) = &cli.command else {
-        // Before an owner is started for it.
-        crate::tui::run::need_terminal()?;
         let api = connect::open(&cli)?;
         let clock = crate::clock::from_env().map_err(|e| DeskError::invalid("DUTYDESK_NOW", e))?;
         let data = connect::data_dir(&cli)?;

@@ -56,8 +56,9 @@ pub fn run(
     lang: Lang,
     data: &std::path::Path,
 ) -> Result<i32, DeskError> {
-    need_terminal()?;
     let keymap = Keymap::load_for_user()?;
+    // After the keymap: a file to mend is the more useful message of the two.
+    need_terminal()?;
     let mut app = App::new(api, clock, lang, keymap, Theme::from_env())?;
     app.set_exports(crate::desk::DataDir(data.to_path_buf()).exports());
     let mut terminal = ratatui::try_init()
