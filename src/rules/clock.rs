@@ -13,12 +13,18 @@
 //!   and `doctor` can show it and the operator can put the clock right.
 //! - The command during which a jump is seen is dated by the time the desk
 //!   measured (the previous record's time plus the monotonic time since), not
-//!   the jumped reading, unless the jump brought the clock back to that time: a clock set months ahead for one call
-//!   then does not pin the log (and every later record) in the future, and a
-//!   dispatch after the clock was set back still measures the minutes that
-//!   passed. From the next command on, the new reading is the one measured
-//!   from, so a clock that was put right stays right (and one left behind the
-//!   log holds the log's time until it catches up).
+//!   by the jumped reading, unless the jump brought the clock back to that
+//!   time. So a clock set months ahead for one call does not pin the log (and
+//!   every later record) in the future, and a dispatch after the clock was set
+//!   back still measures the minutes that really passed. From the next command
+//!   on, the new reading is the one measured from, so a clock that was put
+//!   right stays right (and one left behind the log holds the log's time until
+//!   it catches up).
+//! - What this cannot see: a desk opened anew (the owner had exited) has no
+//!   last reading, so a clock already ahead when it opens is taken as it is;
+//!   if it is later set back, the log holds at that time and the jump back is
+//!   recorded. Test owners on `DUTYDESK_NOW` date each client by its own clock
+//!   and have no monotonic reading, so only the log comparison applies there.
 //! - Durations come from log times and are never negative.
 
 use chrono::{DateTime, Utc};
