@@ -1,11 +1,30 @@
 //! The one source of time. Everything that measures an age, a target or a
 //! deadline asks a `Clock`, so tests move time instead of sleeping.
+//!
+//! A clock gives two readings: the wall time (which anyone with root, or NTP, can
+//! set) and, when it has one, a monotonic reading that no one can set. The desk
+//! compares the two to tell time passing from a clock being moved (see
+//! `rules::clock`).
 
 use chrono::{DateTime, Duration, Utc};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Instant;
 
 pub trait Clock: Send + Sync {
     fn now(&self) -> DateTime<Utc>;
+
+    /// Time since a fixed point of this process that setting the system clock
+    /// does not move; `None` for a clock without one (then only the log's own
+    /// times are there to compare a reading with).
+    fn monotonic(&self) -> Option<std::time::Duration> {
+        None
+    }
+}
+
+/// The process's monotonic reading.
+fn process_monotonic() -> std::time::Duration {
+    static START: OnceLock<Instant> = OnceLock::new();
+    START.get_or_init(Instant::now).elapsed()
 }
 
 /// The real time.
@@ -16,33 +35,62 @@ impl Clock for SystemClock {
     fn now(&self) -> DateTime<Utc> {
         Utc::now()
     }
+    fn monotonic(&self) -> Option<std::time::Duration> {
+        Some(process_monotonic())
+    }
+}
+
+#[derive(Debug)]
+struct Manual {
+    wall: DateTime<Utc>,
+    monotonic: std::time::Duration,
 }
 
 /// A clock that stands still until moved: for tests and for replaying the demo script.
+/// `set` and `advance` are time passing (both readings move); `jump` is someone
+/// setting the system clock (only the wall time moves).
 #[derive(Debug, Clone)]
-pub struct ManualClock(Arc<Mutex<DateTime<Utc>>>);
+pub struct ManualClock(Arc<Mutex<Manual>>);
 
 impl ManualClock {
     pub fn new(at: DateTime<Utc>) -> ManualClock {
-        ManualClock(Arc::new(Mutex::new(at)))
+        ManualClock(Arc::new(Mutex::new(Manual {
+            wall: at,
+            monotonic: std::time::Duration::ZERO,
+        })))
     }
 
+    /// Time passes until `at` (a monotonic clock never goes back: an earlier `at`
+    /// moves the wall time alone, like [`ManualClock::jump`]).
     pub fn set(&self, at: DateTime<Utc>) {
         if let Ok(mut t) = self.0.lock() {
-            *t = at;
+            let by = at - t.wall;
+            t.monotonic += by.to_std().unwrap_or_default();
+            t.wall = at;
         }
     }
 
     pub fn advance(&self, by: Duration) {
         if let Ok(mut t) = self.0.lock() {
-            *t += by;
+            t.monotonic += by.to_std().unwrap_or_default();
+            t.wall += by;
+        }
+    }
+
+    /// The system clock is set `by` ahead (or back, if negative); no time passes.
+    pub fn jump(&self, by: Duration) {
+        if let Ok(mut t) = self.0.lock() {
+            t.wall += by;
         }
     }
 }
 
 impl Clock for ManualClock {
     fn now(&self) -> DateTime<Utc> {
-        self.0.lock().map(|t| *t).unwrap_or_else(|_| Utc::now())
+        self.0.lock().map(|t| t.wall).unwrap_or_else(|_| Utc::now())
+    }
+    fn monotonic(&self) -> Option<std::time::Duration> {
+        self.0.lock().ok().map(|t| t.monotonic)
     }
 }
 
@@ -66,9 +114,29 @@ impl Clock for OffsetClock {
     fn now(&self) -> DateTime<Utc> {
         Utc::now() + self.offset
     }
+    fn monotonic(&self) -> Option<std::time::Duration> {
+        Some(process_monotonic())
+    }
 }
 
 pub type SharedClock = Arc<dyn Clock>;
+
+/// One look at a clock, as the rules get it: the wall time, where the desk
+/// expected it from its last reading plus the monotonic time passed since, and
+/// the previous record's time plus that same time passed (both `None` when there
+/// is no last reading in this process, or no monotonic clock).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reading {
+    pub wall_us: i64,
+    pub expected_us: Option<i64>,
+    pub measured_us: Option<i64>,
+}
+
+/// Seconds from `from_us` to `to_us`, never negative: an age or a duration
+/// measured against a clock that was set back is zero, not "-1h00".
+pub fn seconds_between(from_us: i64, to_us: i64) -> i64 {
+    (to_us.saturating_sub(from_us) / 1_000_000).max(0)
+}
 
 /// The clock for this process: the system clock, or `DUTYDESK_NOW` when set.
 pub fn from_env() -> Result<SharedClock, String> {

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 
-use crate::clock::SharedClock;
+use crate::clock::{Reading, SharedClock};
 use crate::config::site::Site;
 use crate::domain::{Actor, Command, Event};
 use crate::emergency::Plans;
@@ -86,6 +86,9 @@ pub struct Desk {
     /// while an owner runs take effect on the next command (see `refresh_config`).
     config_seen: Vec<(PathBuf, Option<std::time::SystemTime>, u64)>,
     clock: SharedClock,
+    /// The wall time and the monotonic time of the last clock reading a command
+    /// was recorded with, to tell a clock being set from time passing.
+    last_reading: Option<(i64, std::time::Duration)>,
     subscribers: Vec<mpsc::Sender<Record>>,
     /// Writes handover exports and incident reports; see [`Desk::set_evidence`].
     evidence: Option<Box<dyn EvidenceWriter>>,
@@ -159,6 +162,7 @@ impl Desk {
             plans,
             config_seen,
             clock,
+            last_reading: None,
             subscribers: Vec::new(),
             evidence: None,
             alarm: None,
@@ -236,9 +240,25 @@ impl Desk {
         // Files a crash or a full disk left unwritten are written before anything
         // new; their records come first in what this command returns.
         let (mut records, mut late) = self.write_pending();
-        let now = self.clock.now();
+        let wall_us = self.clock.now().timestamp_micros();
+        let monotonic = self.clock.monotonic();
+        let passed = match (self.last_reading, monotonic) {
+            (Some((last_wall, last_mono)), Some(mono)) => {
+                let us = mono.saturating_sub(last_mono).as_micros();
+                Some((last_wall, i64::try_from(us).unwrap_or(i64::MAX)))
+            }
+            _ => None,
+        };
+        let reading = Reading {
+            wall_us,
+            expected_us: passed.map(|(last_wall, us)| last_wall.saturating_add(us)),
+            measured_us: passed.map(|(_, us)| self.state.last_at_us.saturating_add(us)),
+        };
+        // Times never run backwards in the log, even if the system clock does.
+        let now = rules::clock::log_now(&self.state, &reading, &self.site);
         let ctx = Context {
             now,
+            reading,
             actor,
             site: &self.site,
             plans: &self.plans,
@@ -258,6 +278,7 @@ impl Desk {
                 .push(Event::IncidentReportWritten { run, path });
         }
         let own = self.commit(actor, now, request.clone(), decision.events)?;
+        self.last_reading = monotonic.map(|m| (wall_us, m));
         let handed_over = own.iter().find_map(|r| match &r.body.event {
             Event::HandoverOffered { from_shift, .. } => Some(*from_shift),
             _ => None,
@@ -361,7 +382,10 @@ impl Desk {
             });
         }
         // The first command when no shift is open opens one for its operator.
-        let opens_shift = matches!(decided.first(), Some(Event::ShiftStarted { .. }));
+        // (A recorded clock jump may come before it.)
+        let opens_shift = decided
+            .iter()
+            .any(|e| matches!(e, Event::ShiftStarted { .. }));
         let mut shift = self.state.shifts.current().map(|s| s.id);
         if shift.is_none() && !opens_shift {
             let id = self.state.shifts.next_id();

@@ -452,3 +452,18 @@ fn recover_never_says_all_while_acknowledged_records_are_missing() {
         "{text}"
     );
 }
+
+#[test]
+fn a_damaged_sled_conf_file_points_to_recover() {
+    let good = good_store();
+    let copy = tempfile::tempdir().unwrap();
+    copy_dir(good.path(), copy.path());
+    // Bytes that are not text: sled 0.34.7 then says the store "may have been
+    // created using a sled version earlier than 0.29".
+    std::fs::write(copy.path().join("store").join("conf"), [0xffu8; 24]).unwrap();
+    let out = dutydesk(copy.path(), &["tickets", "--json"]);
+    assert_no_crash(&out, "damaged conf");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(7), "{err}");
+    assert!(err.contains("dutydesk recover --out NEWDIR"), "{err}");
+}

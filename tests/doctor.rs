@@ -109,3 +109,36 @@ fn doctor_names_a_file_others_can_read_and_the_command_to_run() {
     );
     assert!(text.contains("chmod -R o-rwx"), "{text}");
 }
+
+#[test]
+fn doctor_fails_the_clock_check_when_the_system_clock_is_behind_the_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let call = |now: &str| {
+        let out = dutydesk(dir.path())
+            .env("DUTYDESK_NOW", now)
+            .args(["--operator", "王军", "call", "--unit", "1-0101"])
+            .args(["--kind", "repair", "--summary", "漏水"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    call("2026-11-25T21:00:00Z");
+    call("2026-11-25T20:00:00Z");
+    let out = dutydesk(dir.path())
+        .env("DUTYDESK_NOW", "2026-11-25T20:01:00Z")
+        .arg("doctor")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!out.status.success(), "{text}");
+    assert!(
+        text.contains("[FAIL] system clock")
+            && text.contains("records keep the log's time")
+            && text.contains("moved back 1h00"),
+        "{text}"
+    );
+}

@@ -178,3 +178,51 @@ fn a_second_process_gets_a_clear_message_not_a_panic() {
     assert_eq!(site.log().len(), before, "nothing was written while locked");
     assert_eq!(site.state_of(&id), "new");
 }
+
+#[test]
+fn a_clock_set_back_an_hour_before_a_dispatch_is_on_file_and_no_time_is_negative() {
+    let site = Site::new();
+    let at = |now: &str, args: &[&str]| {
+        let out = site.cmd(args).env("DUTYDESK_NOW", now).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    };
+    let args = [
+        "call",
+        "--unit",
+        "1-1203",
+        "--kind",
+        "repair",
+        "--summary",
+        "漏水",
+    ];
+    let id = at("2026-11-25T21:00:00Z", &args);
+    at(
+        "2026-11-25T20:00:00Z",
+        &["dispatch", &id, "--to", "engineering"],
+    );
+    let log = site.log();
+    let times: Vec<&str> = log.iter().map(|r| r["at"].as_str().unwrap()).collect();
+    assert!(times.windows(2).all(|w| w[0] <= w[1]), "{times:?}");
+    let jump = log
+        .iter()
+        .find(|r| r["event"]["type"] == "clock_jumped")
+        .unwrap_or_else(|| panic!("the jump is recorded: {log:#?}"));
+    let (from, to) = (&jump["event"]["from_us"], &jump["event"]["to_us"]);
+    let back = from.as_i64().unwrap() - to.as_i64().unwrap();
+    assert!(
+        (back - 3_600_000_000).abs() < 5_000_000,
+        "an hour back: {jump}"
+    );
+    let dispatched = log
+        .iter()
+        .find(|r| r["event"]["type"] == "ticket_dispatched")
+        .unwrap();
+    let target = &dispatched["event"]["target"];
+    assert_eq!(target["actual_seconds"], 0, "{target}");
+    assert_eq!(target["met"], true);
+}

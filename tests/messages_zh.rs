@@ -310,9 +310,11 @@ mod every_message {
             Reason::PathIsSymlink { .. } => 12,
             Reason::PathIsDirectory { .. } => 13,
             Reason::PathNotRegular { .. } => 14,
+            Reason::ControlCharacters { .. } => 15,
+            Reason::NeedsTerminal => 16,
         }
     }
-    const REASONS: usize = 15;
+    const REASONS: usize = 17;
 
     fn reasons() -> Vec<Reason> {
         vec![
@@ -345,6 +347,10 @@ mod every_message {
             Reason::PathNotRegular {
                 path: s("/dev/full"),
             },
+            Reason::ControlCharacters {
+                text: s("\u{1b}[31mEVIL"),
+            },
+            Reason::NeedsTerminal,
         ]
     }
 
@@ -562,4 +568,28 @@ mod every_message {
         assert!(zh.contains("开工、派工、取消、备注"), "{zh}");
         assert!(zh.contains("不能完工"), "{zh}");
     }
+}
+
+#[test]
+fn typed_input_is_echoed_escaped_in_chinese_too_and_the_dashboard_needs_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let out = dd(d, "zh", &["start", "\u{1b}[2J\u{1f}R9"]);
+    assert_eq!(out.status.code(), Some(3));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("没有工单“\\e[2J\\x1fR9”：请核对编号"),
+        "{err:?}"
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_dutydesk"))
+        .arg("--data")
+        .arg(d)
+        .args(["--lang", "zh"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("需要在终端中运行"), "{err}");
+    common::stop_owner(d);
 }

@@ -301,3 +301,34 @@ fn the_readme_group_set_up_lets_the_next_operator_take_over_and_keeps_others_out
     let (code, _, _) = out(&mut accounts.run_as(u3, BIN, &["--data", d, "tickets"]));
     assert_ne!(code, Some(0), "a user outside the group used the desk");
 }
+
+#[test]
+fn a_role_that_is_not_one_of_the_three_and_a_file_not_in_utf8_say_what_to_write() {
+    let site = Site::new();
+    let file = site.dir().join("operators.toml");
+    std::fs::write(
+        &file,
+        "[[operator]]\nunix_user = \"chen\"\nname = \"C\"\nrole = 3\n",
+    )
+    .unwrap();
+    let out = site.cli(&["tickets"]);
+    assert_eq!(out.status.code(), Some(9));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("operators.toml:4")
+            && err.contains("role must be one of duty-manager, dispatcher, security"),
+        "{err}"
+    );
+    // 陈 in GBK, as an editor set to a Chinese code page would save it.
+    let mut gbk = b"[[operator]]\nunix_user = \"chen\"\nname = \"".to_vec();
+    gbk.extend_from_slice(&[0xb3, 0xc2]);
+    gbk.extend_from_slice(b"\"\nrole = \"dispatcher\"\n");
+    std::fs::write(&file, gbk).unwrap();
+    let out = site.cli(&["tickets"]);
+    assert_eq!(out.status.code(), Some(9));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("operators.toml line 3: not UTF-8 text (byte 0xb3)"),
+        "{err}"
+    );
+}

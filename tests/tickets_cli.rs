@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::Site;
+use common::{Run, Site};
 
 /// Brings a fresh ticket of `kind` to `state` with legal moves; returns its id.
 fn ticket_in(site: &Site, kind: &str, state: &str) -> String {
@@ -605,4 +605,76 @@ fn a_new_data_directory_and_all_the_desk_writes_in_it_are_private_whatever_the_u
             assert_eq!(mode, want, "{} is {mode:o}", path.display());
         }
     }
+}
+
+#[test]
+fn typed_input_is_echoed_with_control_characters_written_out_and_never_cuts_the_message() {
+    let site = Site::new();
+    let id = site.call("1-1203", "inquiry");
+    let err = refused(
+        &site,
+        &["start", "\u{1b}[2JR9\u{1f}x"],
+        3,
+        &["no ticket '\\e[2JR9\\x1fx': check the id with `dutydesk tickets --all`"],
+    );
+    assert!(
+        !err.contains('\u{1b}') && !err.contains('\u{1f}'),
+        "{err:?}"
+    );
+    // A wrong letter names the kind with the right article.
+    refused(
+        &site,
+        &["start", "R1"],
+        3,
+        &[&format!("{id} is an inquiry")],
+    );
+    let long = "9".repeat(200);
+    let err = refused(&site, &["start", &long], 3, &["…'"]);
+    assert!(err.len() < 200, "long input is cut: {err}");
+}
+
+#[test]
+fn an_error_of_the_owner_names_its_field_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("d".repeat(110));
+    let r = Run(std::process::Command::new(common::BIN)
+        .arg("--data")
+        .arg(&data)
+        .args(["--operator", "王军", "tickets"])
+        .env_remove("DUTYDESK_NOW")
+        .output()
+        .unwrap());
+    let err = r.stderr();
+    assert_eq!(r.code(), Some(2), "{err}");
+    assert!(err.contains("too long for a Unix socket"), "{err}");
+    assert_eq!(err.matches("--data:").count(), 1, "{err}");
+}
+
+#[test]
+fn the_dashboard_without_a_terminal_says_so_and_points_to_the_command_line() {
+    let site = Site::new();
+    let r = Run(site
+        .cmd(&[])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap());
+    let err = r.stderr();
+    assert_eq!(r.code(), Some(2), "{err}");
+    assert!(
+        err.contains("needs a terminal") && err.contains("dutydesk tickets"),
+        "{err}"
+    );
+    assert!(!err.contains("internal error"), "{err}");
+}
+
+#[test]
+fn an_operator_name_with_control_characters_is_refused_before_anything_is_recorded() {
+    let site = Site::new();
+    let r = site.run(&["--operator", "\u{1b}[31m王军", "tickets"]);
+    let err = r.stderr();
+    assert_eq!(r.code(), Some(2), "{err}");
+    assert!(
+        err.contains("--operator: '\\e[31m王军' holds control characters"),
+        "{err:?}"
+    );
 }

@@ -585,3 +585,27 @@ fn the_header_raises_an_alarm_when_the_desk_found_its_checkpoint_differed_from_i
         assert!(!text.contains("FORGED"), "the log's truth is shown: {text}");
     }
 }
+
+#[test]
+fn a_clock_set_back_shows_a_banner_with_how_far_and_when() {
+    let fx = fixture();
+    fx.call("1-0101", Kind::Repair, "漏水", None);
+    let app = fx.app(Lang::En);
+    assert!(!screen(&app).contains("CLOCK"), "no banner before a jump");
+    fx.clock.advance(Duration::minutes(1));
+    fx.clock.jump(Duration::hours(-1));
+    fx.call("1-0102", Kind::Repair, "漏水", None);
+    let at = Utc
+        .with_ymd_and_hms(2026, 11, 25, 21, 1, 0)
+        .unwrap()
+        .with_timezone(&chrono::Local)
+        .format("%H:%M")
+        .to_string();
+    let s = screen(&fx.app(Lang::En));
+    assert!(
+        s.contains(&format!("CLOCK moved back 1h00 at {at}"))
+            && s.contains("set the system clock right"),
+        "{s}"
+    );
+    assert!(screen(&fx.app(Lang::Zh)).contains("系统时钟回拨 1h00"));
+}

@@ -34,7 +34,11 @@ pub fn actor(cli: &Cli) -> Result<Actor, DeskError> {
     let unix_user = current_unix_user();
     let operator = match cli.operator.as_deref().map(str::trim) {
         Some("") => return Err(DeskError::invalid("--operator", "must not be empty")),
-        Some(name) => name.to_string(),
+        Some(name) => {
+            crate::domain::identity::check_name(name)
+                .map_err(|e| DeskError::invalid("--operator", e))?;
+            name.to_string()
+        }
         None => unix_user.clone(),
     };
     Ok(Actor::new(operator, unix_user))

@@ -159,7 +159,7 @@ fn tickets(api: &mut dyn DeskApi, all: bool, json: bool, lang: Lang) -> Result<i
             t.kind.label().get(lang).to_string(),
             t.unit.clone(),
             t.state.label().get(lang).to_string(),
-            short_duration((now - t.opened_at_us) / 1_000_000),
+            short_duration(crate::clock::seconds_between(t.opened_at_us, now)),
             t.department
                 .map(|d| d.label().get(lang).to_string())
                 .unwrap_or_else(|| "-".into()),

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::{line_of, load_toml, parse_toml};
+use crate::config::{line_of, load_toml, nth_line_of, parse_toml, read_text};
 use crate::domain::{Department, Kind};
 use crate::error::DeskError;
 
@@ -77,6 +77,33 @@ impl Default for Targets {
     }
 }
 
+/// `[clock]`: how far the system clock may move between two looks before the
+/// desk records it as a jump (see `rules::clock`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClockRules {
+    #[serde(default = "default_max_jump")]
+    pub max_jump_minutes: u32,
+}
+
+fn default_max_jump() -> u32 {
+    30
+}
+
+impl Default for ClockRules {
+    fn default() -> ClockRules {
+        ClockRules {
+            max_jump_minutes: default_max_jump(),
+        }
+    }
+}
+
+impl ClockRules {
+    pub fn max_jump_us(&self) -> i64 {
+        i64::from(self.max_jump_minutes) * 60 * 1_000_000
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Site {
@@ -91,19 +118,17 @@ pub struct Site {
     pub contacts: Vec<Contact>,
     #[serde(default)]
     pub targets: Targets,
+    #[serde(default)]
+    pub clock: ClockRules,
 }
 
 impl Site {
     /// The site's own `site.toml` in the data directory, or the built-in default.
     pub fn load(data_dir: &Path) -> Result<Site, DeskError> {
         let file = data_dir.join("site.toml");
-        match std::fs::read_to_string(&file) {
-            Ok(text) => Site::parse(&text, &file),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Site::builtin(),
-            Err(e) => Err(DeskError::Config(format!(
-                "{}: cannot be read: {e}",
-                file.display()
-            ))),
+        match read_text(&file)? {
+            Some(text) => Site::parse(&text, &file),
+            None => Site::builtin(),
         }
     }
 
@@ -134,7 +159,23 @@ impl Site {
                 )));
             }
         }
+        if site.clock.max_jump_minutes == 0 || site.clock.max_jump_minutes > 24 * 60 {
+            return Err(DeskError::Config(format!(
+                "{}:{}: [clock] max_jump_minutes must be 1 to 1440 (minutes), e.g. 30",
+                file.display(),
+                line_of(text, "max_jump_minutes"),
+            )));
+        }
+        let mut buildings = std::collections::HashSet::new();
         for b in &site.buildings {
+            if !buildings.insert(b.id.as_str()) {
+                return Err(DeskError::Config(format!(
+                    "{}:{}: building '{}' is listed twice; give each building its own id",
+                    file.display(),
+                    nth_line_of(text, &format!("\"{}\"", b.id), 2),
+                    b.id
+                )));
+            }
             if b.floors == 0 || b.floors > 200 || b.units_per_floor == 0 || b.units_per_floor > 99 {
                 return Err(DeskError::Config(format!(
                     "{}:{}: building '{}' needs 1-200 floors and 1-99 units per floor",
@@ -251,5 +292,42 @@ mod tests {
         assert_eq!(site.unit_label(&place.id, Lang::En), place.id);
         assert_eq!(site.unit_label("1-0101", Lang::Zh), "1-0101");
         assert!(site.knows_unit("1-1804") && !site.knows_unit("1-1905"));
+    }
+
+    #[test]
+    fn a_building_listed_twice_is_refused_at_its_second_line() {
+        let b = "[[building]]\nid = \"1\"\nname_en = \"B\"\nname_zh = \"楼\"\nfloors = 2\nunits_per_floor = 2\n";
+        let text = format!("[site]\nname_en = \"S\"\nname_zh = \"项目\"\n{b}{b}");
+        let err = Site::parse(&text, Path::new("site.toml")).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "site.toml:11: building '1' is listed twice; give each building its own id"
+        );
+    }
+
+    #[test]
+    fn a_site_file_not_in_utf8_is_named_with_its_line_and_byte() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut bytes = b"[site]\nname_en = \"S\"\nname_zh = \"".to_vec();
+        bytes.extend_from_slice(&[0xff, 0xfe]);
+        bytes.extend_from_slice(b"\"\n");
+        std::fs::write(dir.path().join("site.toml"), bytes).unwrap();
+        let err = Site::load(dir.path()).unwrap_err().to_string();
+        assert!(
+            err.ends_with("site.toml line 3: not UTF-8 text (byte 0xff); save the file as UTF-8"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn the_clock_bound_has_a_default_and_is_checked() {
+        assert_eq!(Site::builtin().unwrap().clock.max_jump_minutes, 30);
+        let text = "[site]\nname_en = \"S\"\nname_zh = \"项目\"\n[clock]\nmax_jump_minutes = 0\n";
+        let err = Site::parse(text, Path::new("site.toml")).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("site.toml:5: [clock] max_jump_minutes"),
+            "{err}"
+        );
     }
 }

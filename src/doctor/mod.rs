@@ -7,6 +7,7 @@
 //! to run next. A new check is a function `fn(&mut Facts) -> Check` and one line
 //! in [`CHECKS`].
 
+pub mod clock;
 mod disk;
 pub mod perms;
 pub mod probe;
@@ -34,6 +35,7 @@ pub const CHECKS: &[fn(&mut Facts<'_>) -> Check] = &[
     store_checks::checkpoint,
     disk::free_space,
     perms::check_facts,
+    clock::check_facts,
     disk::durable_append,
 ];
 

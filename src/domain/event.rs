@@ -150,6 +150,14 @@ pub enum Event {
         by: String,
         reason: String,
     },
+    /// The system clock moved by more than the site's bound between two looks:
+    /// `from_us` is where the desk expected it (its last reading plus the time
+    /// measured since, or the previous record's time), `to_us` what it read.
+    /// Recorded so the jump is on file and shown until the clock is put right.
+    ClockJumped {
+        from_us: i64,
+        to_us: i64,
+    },
 }
 
 impl Event {
@@ -178,6 +186,7 @@ impl Event {
             Event::ExportWritten { .. } => "export_written",
             Event::CallerAnonymous { .. } => "caller_anonymous",
             Event::HandoverWithdrawn { .. } => "handover_withdrawn",
+            Event::ClockJumped { .. } => "clock_jumped",
         }
     }
 

@@ -27,6 +27,17 @@ impl fmt::Display for Role {
     }
 }
 
+/// Whether `name` may stand on records as an operator's name: it is shown on
+/// every screen and in every export, so it may hold no control characters.
+pub fn check_name(name: &str) -> Result<(), crate::domain::Reason> {
+    if name.chars().any(char::is_control) {
+        return Err(crate::domain::Reason::ControlCharacters {
+            text: name.to_string(),
+        });
+    }
+    Ok(())
+}
+
 /// The person behind a command. `role` is `None` where the site has no
 /// `operators.toml`: then everyone with access to the data directory may act.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

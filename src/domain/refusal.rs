@@ -189,6 +189,12 @@ pub enum Reason {
     PathNotRegular {
         path: String,
     },
+    /// Text that must be plain (a name) holds control characters.
+    ControlCharacters {
+        text: String,
+    },
+    /// The dashboard was started without a terminal.
+    NeedsTerminal,
     /// A reason given by a part outside the rules (argument parsing, files),
     /// in English; the Chinese text frames it.
     Text(String),

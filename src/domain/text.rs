@@ -36,7 +36,7 @@ impl std::str::FromStr for Lang {
         match s.trim().to_lowercase().as_str() {
             "en" | "english" => Ok(Lang::En),
             "zh" | "cn" | "chinese" | "中文" => Ok(Lang::Zh),
-            _ => Err(format!("unknown language '{s}': use zh or en")),
+            _ => Err(format!("unknown language '{}': use zh or en", shown(s))),
         }
     }
 }
@@ -66,6 +66,35 @@ impl Bilingual {
     }
 }
 
+/// How many characters of someone's input a message repeats before `…`.
+pub const SHOWN_CHARS: usize = 40;
+
+/// User input as a message or a screen repeats it: every control character
+/// written out (ESC as `\e`, the separator of [`both`] as `\x1f`), so an echo
+/// can neither drive the terminal nor cut a message in two, and long input cut
+/// with `…`. Every refusal that repeats what was typed goes through here.
+pub fn shown(input: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in input.trim().chars().enumerate() {
+        if i == SHOWN_CHARS {
+            out.push('…');
+            break;
+        }
+        match c {
+            '\u{1b}' => out.push_str("\\e"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() && (c as u32) < 0x100 => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// A field name as the operator sees it.
 pub fn field_name(field: &str, lang: Lang) -> &str {
     if lang == Lang::En {
@@ -87,6 +116,23 @@ pub fn field_name(field: &str, lang: Lang) -> &str {
         "location" => "地点",
         "text" => "内容",
         "signed_by" => "签名",
+        "dashboard" => "值班台界面",
         other => other,
+    }
+}
+
+#[cfg(test)]
+mod message_tests {
+    use super::*;
+
+    #[test]
+    fn input_is_shown_with_its_control_characters_written_out_and_cut_when_long() {
+        assert_eq!(shown("\u{1b}[2JR1"), "\\e[2JR1");
+        assert_eq!(shown("R1\u{1f}x"), "R1\\x1fx");
+        assert_eq!(shown(" R1\n"), "R1");
+        assert_eq!(shown("a\u{9b}b"), "a\\x9bb");
+        let long = "楼".repeat(100);
+        assert_eq!(shown(&long).chars().count(), SHOWN_CHARS + 1);
+        assert!(shown(&long).ends_with('…'));
     }
 }

@@ -62,6 +62,13 @@ impl Kind {
         }
     }
 
+    /// "a repair", "an inquiry": the kind in an English sentence.
+    pub fn with_article(self) -> String {
+        let name = self.as_str();
+        let an = name.starts_with(['a', 'e', 'i', 'o', 'u']);
+        format!("{} {name}", if an { "an" } else { "a" })
+    }
+
     pub fn label(self) -> Bilingual {
         match self {
             Kind::Repair => Bilingual::new("Repair", "报修"),
@@ -88,7 +95,8 @@ impl FromStr for Kind {
             .find(|k| k.as_str() == t || k.label().zh == s.trim())
             .ok_or_else(|| {
                 format!(
-                    "unknown kind '{s}': use one of repair, complaint, inquiry, help, emergency"
+                    "unknown kind '{}': use one of repair, complaint, inquiry, help, emergency",
+                    crate::domain::text::shown(s)
                 )
             })
     }
@@ -162,7 +170,8 @@ impl FromStr for Department {
             .find(|d| d.as_str() == t || d.label().zh == s.trim())
             .ok_or_else(|| {
                 format!(
-                    "unknown department '{s}': use one of engineering, security, cleaning, customer-service"
+                    "unknown department '{}': use one of engineering, security, cleaning, customer-service",
+                    crate::domain::text::shown(s)
                 )
             })
     }

@@ -6,6 +6,7 @@
 use crate::display::short_duration;
 use crate::domain::moves::{self, Move};
 use crate::domain::refusal::{Concern, Forbidden, Missing, Reason, Refusal, Warning};
+use crate::domain::text::shown;
 use crate::domain::{Bilingual, Lang, Role};
 
 /// Something the reader can do about a message; each surface says how.
@@ -153,7 +154,8 @@ pub fn refusal(r: &Refusal, lang: Lang, s: &dyn Surface) -> String {
             how(Hint::Move { mv: Move::Close, id })
         ),
         (R::CloseNeedsSatisfiedCallback { id, kind }, Lang::En) => format!(
-            "{id} is a {kind} and closes only after a satisfied callback: record it first ({})",
+            "{id} is {} and closes only after a satisfied callback: record it first ({})",
+            kind.with_article(),
             how(Hint::CallbackSatisfied { id })
         ),
         (R::CloseNeedsSatisfiedCallback { id, kind }, Lang::Zh) => format!(
@@ -324,22 +326,39 @@ pub fn missing(m: &Missing, lang: Lang, s: &dyn Surface) -> String {
     use Missing as M;
     let how = |h| s.how(h, lang);
     match (m, lang) {
-        (M::Ticket { id }, Lang::En) => format!("no ticket '{id}': {}", how(Hint::ListTickets)),
-        (M::Ticket { id }, Lang::Zh) => format!("没有工单“{id}”：请{}", how(Hint::ListTickets)),
+        (M::Ticket { id }, Lang::En) => {
+            format!("no ticket '{}': {}", shown(id), how(Hint::ListTickets))
+        }
+        (M::Ticket { id }, Lang::Zh) => {
+            format!("没有工单“{}”：请{}", shown(id), how(Hint::ListTickets))
+        }
         (M::WrongKind { typed, id, kind }, Lang::En) => {
-            format!("no ticket '{typed}': {id} is a {kind} (did you mean {id}?)")
+            format!(
+                "no ticket '{}': {id} is {} (did you mean {id}?)",
+                shown(typed),
+                kind.with_article()
+            )
         }
         (M::WrongKind { typed, id, kind }, Lang::Zh) => format!(
-            "没有工单“{typed}”：{id} 是{}工单（是不是 {id}？）",
+            "没有工单“{}”：{id} 是{}工单（是不是 {id}？）",
+            shown(typed),
             kind.label().zh
         ),
-        (M::Run { id }, Lang::En) => format!("no emergency run '{id}': {}", how(Hint::ListRuns)),
-        (M::Run { id }, Lang::Zh) => format!("没有应急事件“{id}”：请{}", how(Hint::ListRuns)),
+        (M::Run { id }, Lang::En) => {
+            format!("no emergency run '{}': {}", shown(id), how(Hint::ListRuns))
+        }
+        (M::Run { id }, Lang::Zh) => {
+            format!("没有应急事件“{}”：请{}", shown(id), how(Hint::ListRuns))
+        }
         (M::Plan { id, known }, Lang::En) => {
-            format!("no emergency plan '{id}': use one of {}", en_list(known))
+            format!(
+                "no emergency plan '{}': use one of {}",
+                shown(id),
+                en_list(known)
+            )
         }
         (M::Plan { id, known }, Lang::Zh) => {
-            format!("没有应急预案“{id}”：可用的有 {}", zh_list(known))
+            format!("没有应急预案“{}”：可用的有 {}", shown(id), zh_list(known))
         }
         (M::Shift { shift, count }, Lang::En) => {
             format!("there is no shift {shift} (shifts 1 to {count} exist)")
@@ -381,16 +400,25 @@ pub fn reason(r: &Reason, lang: Lang, s: &dyn Surface) -> String {
             format!("匿名来电不记姓名：请{}", s.how(Hint::DropName, lang))
         }
         (W::NotAPhone { text }, Lang::En) => {
-            format!("'{text}' is not a phone number: use digits, spaces, dashes and a leading +")
+            format!(
+                "'{}' is not a phone number: use digits, spaces, dashes and a leading +",
+                shown(text)
+            )
         }
         (W::NotAPhone { text }, Lang::Zh) => {
-            format!("“{text}”不是电话号码：只能用数字、空格、横线和开头的 +")
+            format!("“{}”不是电话号码：只能用数字、空格、横线和开头的 +", shown(text))
         }
         (W::PhoneDigits { text, digits }, Lang::En) => {
-            format!("'{text}' is not a phone number: it has {digits} digits (3 to 20 expected)")
+            format!(
+                "'{}' is not a phone number: it has {digits} digits (3 to 20 expected)",
+                shown(text)
+            )
         }
         (W::PhoneDigits { text, digits }, Lang::Zh) => {
-            format!("“{text}”不是电话号码：只有 {digits} 位数字（应为 3 到 20 位）")
+            format!(
+                "“{}”不是电话号码：只有 {digits} 位数字（应为 3 到 20 位）",
+                shown(text)
+            )
         }
         (W::NeedTicketId, Lang::En) => "a ticket id is needed, like R012".into(),
         (W::NeedTicketId, Lang::Zh) => "需要工单编号，例如 R012".into(),
@@ -437,6 +465,19 @@ pub fn reason(r: &Reason, lang: Lang, s: &dyn Surface) -> String {
         (W::PathNotRegular { path }, Lang::Zh) => format!(
             "{path} 不是普通文件（是设备、管道或套接字）：值班台以整体替换的方式写文件，会把它也替换掉。请指定普通文件"
         ),
+        (W::ControlCharacters { text }, Lang::En) => format!(
+            "'{}' holds control characters; type the name as plain text",
+            shown(text)
+        ),
+        (W::ControlCharacters { text }, Lang::Zh) => {
+            format!("“{}”含有控制字符；请输入普通文字", shown(text))
+        }
+        (W::NeedsTerminal, Lang::En) => "needs a terminal (stdin/stdout are not a TTY); use the \
+             command line instead, e.g. `dutydesk tickets`, `dutydesk call --help`"
+            .into(),
+        (W::NeedsTerminal, Lang::Zh) => {
+            "需要在终端中运行（标准输入/输出不是终端）；请改用命令行，例如 `dutydesk tickets`".into()
+        }
         (W::Text(t), Lang::En) => t.clone(),
         (W::Text(t), Lang::Zh) => format!("填写有误（{t}）"),
     }
@@ -487,9 +528,12 @@ pub fn warning(w: &Warning, lang: Lang, s: &dyn Surface) -> String {
     use Warning as W;
     match (w, lang) {
         (W::UnknownUnit { unit }, Lang::En) => {
-            format!("'{unit}' is not in the site directory; recorded as given")
+            format!(
+                "'{}' is not in the site directory; recorded as given",
+                shown(unit)
+            )
         }
-        (W::UnknownUnit { unit }, Lang::Zh) => format!("房号“{unit}”不在项目档案中，已按原样记录"),
+        (W::UnknownUnit { unit }, Lang::Zh) => format!("房号“{}”不在项目档案中，已按原样记录", shown(unit)),
         (W::LinkedToOpenTicket { unit, ticket }, Lang::En) => {
             format!("{unit} already has open ticket {ticket}; linked to it")
         }

@@ -238,9 +238,8 @@ impl Plans {
         files.sort();
         let mut from_site: Vec<(String, std::path::PathBuf)> = Vec::new();
         for file in files {
-            let text = std::fs::read_to_string(&file).map_err(|e| {
-                DeskError::Config(format!("{}: cannot be read: {e}", file.display()))
-            })?;
+            // Listed a moment ago: gone now reads as empty, and says so below.
+            let text = crate::config::read_text(&file)?.unwrap_or_default();
             let plan = Plan::parse(&text, &file)?;
             // Two site files for one plan: which wins would depend on file names.
             if let Some((_, other)) = from_site.iter().find(|(id, _)| *id == plan.id) {

@@ -66,7 +66,7 @@ where
             time(Some(t.opened_at_us)),
             time(t.first_dispatched_at_us),
             t.first_dispatched_at_us
-                .map(|d| ((d - t.opened_at_us) / 1_000_000).to_string())
+                .map(|d| crate::clock::seconds_between(t.opened_at_us, d).to_string())
                 .unwrap_or_default(),
             match &t.dispatch_target {
                 Some(x) if x.met => "是 yes".into(),

@@ -97,7 +97,7 @@ where
         Some(e) => format!(
             "{} ({})",
             t(e),
-            short_duration((e - shift.started_at_us) / 1_000_000)
+            short_duration(crate::clock::seconds_between(shift.started_at_us, e))
         ),
         None => format!("— (截至 as of {})", t(slice.until_us)),
     };
@@ -169,7 +169,10 @@ fn open_tickets(o: &mut String, slice: &Slice) {
             t.kind.label().both(),
             cell(&t.unit),
             t.state.label().both(),
-            short_duration((slice.until_us - t.opened_at_us) / 1_000_000),
+            short_duration(crate::clock::seconds_between(
+                t.opened_at_us,
+                slice.until_us
+            )),
             t.department
                 .map(|d| d.label().both())
                 .unwrap_or_else(|| "-".into()),

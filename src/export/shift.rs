@@ -33,12 +33,20 @@ impl FromStr for Selection {
             "current" => Ok(Selection::Current),
             "last" => Ok(Selection::Last),
             "all" => Ok(Selection::All),
-            t => t.parse::<u64>().ok().filter(|n| *n > 0).map(Selection::Id).ok_or_else(|| {
-                DeskError::invalid(
-                    "--shift",
-                    format!("'{s}' is not a shift: use current, last, all, or a shift number such as 3"),
-                )
-            }),
+            t => t
+                .parse::<u64>()
+                .ok()
+                .filter(|n| *n > 0)
+                .map(Selection::Id)
+                .ok_or_else(|| {
+                    DeskError::invalid(
+                        "--shift",
+                        format!(
+                        "'{}' is not a shift: use current, last, all, or a shift number such as 3",
+                        crate::domain::text::shown(s)
+                    ),
+                    )
+                }),
         }
     }
 }

@@ -45,7 +45,10 @@ pub fn parse_month(text: &str) -> Result<(i32, u32), DeskError> {
     let bad = || {
         DeskError::invalid(
             "--month",
-            format!("'{text}' is not a month: write it as YYYY-MM, e.g. 2026-11"),
+            format!(
+                "'{}' is not a month: write it as YYYY-MM, e.g. 2026-11",
+                crate::domain::text::shown(text)
+            ),
         )
     };
     let (y, m) = text.trim().split_once('-').ok_or_else(bad)?;
@@ -111,7 +114,7 @@ pub fn month<Tz: TimeZone>(
             *s.by_department.entry(d.as_str().to_string()).or_default() += 1;
         }
         if let Some(d) = t.first_dispatched_at_us {
-            to_dispatch.push((d - t.opened_at_us) / 1_000_000);
+            to_dispatch.push(crate::clock::seconds_between(t.opened_at_us, d));
         }
         if t.kind == Kind::Repair {
             if let Some(x) = &t.dispatch_target {
@@ -123,7 +126,7 @@ pub fn month<Tz: TimeZone>(
             TicketState::Closed => {
                 s.closed += 1;
                 if let Some(c) = t.closed_at_us {
-                    to_close.push((c - t.opened_at_us) / 1_000_000);
+                    to_close.push(crate::clock::seconds_between(t.opened_at_us, c));
                 }
             }
             TicketState::Cancelled => s.cancelled += 1,

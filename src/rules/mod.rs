@@ -1,6 +1,7 @@
 //! The rules: whether a command is legal in the current state, and which events
 //! it becomes. Pure functions of (state, command, context); nothing is written here.
 
+pub mod clock;
 pub mod emergency;
 pub mod roles;
 pub mod shifts;
@@ -16,7 +17,11 @@ use crate::state::State;
 
 /// What the rules may consult besides the state.
 pub struct Context<'a> {
+    /// The time the command's records will carry: the log's time, never earlier
+    /// than the previous record's (see [`clock::log_time`]). Rules measure from it.
     pub now: DateTime<Utc>,
+    /// What the clock read, for [`clock::jumped`].
+    pub reading: crate::clock::Reading,
     pub actor: &'a Actor,
     pub site: &'a Site,
     pub plans: &'a Plans,
@@ -42,6 +47,9 @@ impl Decision {
 pub fn decide(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, DeskError> {
     roles::check(ctx.actor, cmd, state)?;
     let mut decision = decide_area(state, cmd, ctx)?;
+    if let Some(jump) = clock::jumped(state, &ctx.reading, ctx.site) {
+        decision.events.insert(0, jump);
+    }
     decision
         .warnings
         .extend(shifts::awaiting_signature_warning(state, cmd));

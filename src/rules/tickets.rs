@@ -35,8 +35,11 @@ pub fn decide(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, D
                     .dispatch_minutes
                     .get(&t.kind)
                     .map(|&minutes| {
-                        let actual_seconds =
-                            (ctx.now.timestamp_micros() - t.opened_at_us) / 1_000_000;
+                        // Log times: never negative, even if the clock was set back.
+                        let actual_seconds = crate::rules::clock::seconds_between(
+                            t.opened_at_us,
+                            ctx.now.timestamp_micros(),
+                        );
                         TargetOutcome {
                             target_minutes: minutes,
                             actual_seconds,

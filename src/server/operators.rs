@@ -23,7 +23,24 @@ struct OperatorsFile {
 pub struct Operator {
     pub unix_user: String,
     pub name: String,
+    #[serde(deserialize_with = "role_in_toml")]
     pub role: Role,
+}
+
+/// The roles as written in the file, for the message when one is wrong.
+const ROLES: &str =
+    "role must be one of duty-manager, dispatcher, security (as text, e.g. role = \"dispatcher\")";
+
+/// `role = 3` or `role = "boss"` is told which values are allowed; serde's own
+/// words for a number ("wanted string or table") name none. TOML only: the
+/// `Role` type itself stays as postcard reads it on the socket.
+fn role_in_toml<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Role, D::Error> {
+    let value = toml::Value::deserialize(d)?;
+    let text = value.as_str().map(str::trim);
+    [Role::DutyManager, Role::Dispatcher, Role::Security]
+        .into_iter()
+        .find(|r| Some(r.as_str()) == text)
+        .ok_or_else(|| serde::de::Error::custom(format!("{ROLES}, not {value}")))
 }
 
 /// The operators listed in `file`, or `None` when there is no file.
@@ -31,7 +48,7 @@ pub fn load(file: &Path) -> Result<Option<Vec<Operator>>, DeskError> {
     let Some(parsed) = load_toml::<OperatorsFile>(file)? else {
         return Ok(None);
     };
-    let text = std::fs::read_to_string(file).unwrap_or_default();
+    let text = crate::config::read_text(file)?.unwrap_or_default();
     let mut seen = std::collections::BTreeSet::new();
     for op in &parsed.operator {
         let place = |needle: &str| format!("{}:{}", file.display(), line_of(&text, needle));
@@ -68,6 +85,9 @@ pub fn resolve(file: &Path, unix_user: &str, requested: Option<&str>) -> Result<
                 .map(str::trim)
                 .filter(|n| !n.is_empty())
                 .unwrap_or(unix_user);
+            // Checked here too: a client is not trusted to have checked it.
+            crate::domain::identity::check_name(name)
+                .map_err(|e| DeskError::invalid("--operator", e))?;
             Ok(Actor::new(name, unix_user))
         }
         Some(ops) => match ops.into_iter().find(|o| o.unix_user == unix_user) {

@@ -79,7 +79,12 @@ impl Starter {
             .reason()
             .unwrap_or_else(|| format!("it exited with {status}; see {}", self.log.display()));
         Some(match status.code() {
-            Some(2) => DeskError::invalid("--data", why),
+            // The owner logged its error whole ("FIELD: reason"): it comes back as
+            // that same error, not wrapped in a second field name.
+            Some(2) => match why.split_once(": ") {
+                Some((field, reason)) if !field.contains(' ') => DeskError::invalid(field, reason),
+                _ => DeskError::invalid("--data", why),
+            },
             Some(6) => DeskError::Locked(why),
             Some(7) => DeskError::Damaged(why),
             Some(8) => DeskError::Storage(why),

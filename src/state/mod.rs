@@ -2,6 +2,7 @@
 //! replaying records, and `apply` is the only way it changes.
 
 pub mod checkpoint;
+pub mod clock;
 pub mod diff;
 pub mod runs;
 pub mod shifts;
@@ -34,6 +35,7 @@ pub struct State {
     /// The last record folded in.
     pub seq: u64,
     pub last_at_us: i64,
+    pub clock: clock::ClockTrack,
     requests: HashMap<String, (u64, u64)>,
     request_order: VecDeque<String>,
 }
@@ -81,6 +83,7 @@ impl State {
         let at = b.at_us;
         self.seq = b.seq;
         self.last_at_us = at;
+        self.clock.follow(at);
         if let Some(key) = &b.request {
             self.remember_request(key, b.seq);
         }
@@ -352,6 +355,12 @@ impl State {
                     f.last_seq = seq;
                 }
             }
+            Event::ClockJumped { from_us, to_us } => self.clock.jumped(clock::Jump {
+                seq,
+                at_us: at,
+                from_us: *from_us,
+                to_us: *to_us,
+            }),
             Event::ExportWritten { shift, paths } => {
                 if let Some(s) = self.shifts.get_mut(*shift) {
                     s.exports.extend(paths.iter().cloned());

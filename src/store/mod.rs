@@ -516,8 +516,13 @@ fn open_error(dir: &Path, e: sled::Error) -> DeskError {
              Run `dutydesk recover --out NEWDIR`, or restore the directory from a backup",
             dir.display()
         )),
+        // sled's own words for a damaged `conf` or data file ("created using a
+        // sled version earlier than 0.29", "unsupported") say nothing of what to
+        // do; `recover` reads the files without sled, so it still works here.
         other => DeskError::Damaged(format!(
-            "the store at {} could not be read: {other}",
+            "the store at {} is damaged: it could not be read ({other}). Nothing will be written to it. \
+             Run `dutydesk recover --out NEWDIR` to copy every record that still verifies into a new store, \
+             or restore the directory from a backup",
             dir.display()
         )),
     }

@@ -378,17 +378,8 @@ impl Keymap {
 
     /// A preset overridden by the file at `path` (if it exists).
     pub fn load(path: &Path) -> Result<Keymap, DeskError> {
-        let text = match std::fs::read_to_string(path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Keymap::from_files(&[(DEFAULT, Path::new("<built-in default.toml>"))])
-            }
-            Err(e) => {
-                return Err(DeskError::Config(format!(
-                    "{}: cannot be read: {e}",
-                    path.display()
-                )))
-            }
+        let Some(text) = crate::config::read_text(path)? else {
+            return Keymap::from_files(&[(DEFAULT, Path::new("<built-in default.toml>"))]);
         };
         Keymap::with_user(&text, path)
     }

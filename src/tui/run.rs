@@ -51,6 +51,8 @@ fn catch_signals() {
 /// before the terminal is touched, so a bad keymap file is a plain message.
 pub fn run(api: Box<dyn DeskApi>, clock: SharedClock, lang: Lang) -> Result<i32, DeskError> {
     let keymap = Keymap::load_for_user()?;
+    // After the keymap: a file to mend is the more useful message of the two.
+    need_terminal()?;
     let mut app = App::new(api, clock, lang, keymap, Theme::from_env())?;
     let mut terminal = ratatui::try_init()
         .map_err(|e| DeskError::Internal(format!("cannot set up the terminal: {e}")))?;
@@ -58,6 +60,19 @@ pub fn run(api: Box<dyn DeskApi>, clock: SharedClock, lang: Lang) -> Result<i32,
     let result = event_loop(&mut terminal, &mut app);
     ratatui::restore();
     result.map(|_| 0)
+}
+
+/// The dashboard draws on a terminal and reads keys from it: without one (a
+/// script, a cron job, a pipe) say so and point to the command line (exit 2).
+pub fn need_terminal() -> Result<(), DeskError> {
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
+        return Ok(());
+    }
+    Err(DeskError::invalid(
+        "dashboard",
+        crate::domain::Reason::NeedsTerminal,
+    ))
 }
 
 fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> Result<(), DeskError> {

@@ -33,6 +33,14 @@ pub const STATE_ALARM: B = B::new(
     "ALARM: what this desk showed differed from its log (a bad checkpoint); it now shows the log. Run `dutydesk doctor`",
     "警报：本值班台显示的内容与日志不符（检查点有误）；现已按日志显示。请运行 `dutydesk doctor`",
 );
+pub const CLOCK_BACK: B = B::new("CLOCK moved back", "系统时钟回拨");
+pub const CLOCK_AHEAD: B = B::new("CLOCK moved ahead", "系统时钟前跳");
+pub const CLOCK_AT: B = B::new("at", "于");
+pub const CLOCK_HELD: B = B::new(
+    "records keep the log's time; set the system clock right",
+    "记录沿用日志时间；请校准系统时钟",
+);
+pub const CLOCK_CHECK: B = B::new("check the system clock", "请核对系统时钟");
 pub const JUMP_HINT: B = B::new("to show", "查看");
 pub const SIGN_HINT: B = B::new("to sign", "签收");
 

@@ -323,7 +323,7 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
             "{marker}{} {} {} {} {} {} {} {} {}",
             fit(&t.id.0, c.id),
             fit(
-                &short_duration((age_end - t.opened_at_us) / 1_000_000),
+                &short_duration(crate::clock::seconds_between(t.opened_at_us, age_end)),
                 c.age
             ),
             fit(&format!("P{}", t.priority.0), 2),

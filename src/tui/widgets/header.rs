@@ -17,6 +17,7 @@ pub fn height(app: &App) -> u16 {
     let runs = app.state.active_runs().count() as u16;
     let handover = u16::from(app.state.shifts.awaiting_signature().is_some());
     let trouble = u16::from(app.offline.is_some())
+        + u16::from(clock_jump(app).is_some())
         + u16::from(app.disk_full.is_some())
         + u16::from(app.alarm.is_some())
         + u16::from(recently_reconnected(app).is_some());
@@ -99,6 +100,29 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
     if app.alarm.is_some() {
         warn(format!(" !! {}", tr(s::STATE_ALARM, l)));
     }
+    if let Some(j) = clock_jump(app) {
+        let at = chrono::DateTime::from_timestamp_micros(j.at_us)
+            .unwrap_or_default()
+            .with_timezone(&chrono::Local)
+            .format("%H:%M");
+        let what = if j.is_back() {
+            s::CLOCK_BACK
+        } else {
+            s::CLOCK_AHEAD
+        };
+        let hint = if app.state.clock.held {
+            s::CLOCK_HELD
+        } else {
+            s::CLOCK_CHECK
+        };
+        warn(format!(
+            " !! {} {} {} {at} · {}",
+            tr(what, l),
+            short_duration(j.seconds()),
+            tr(s::CLOCK_AT, l),
+            tr(hint, l)
+        ));
+    }
     if let Some(at) = recently_reconnected(app) {
         let at = at.with_timezone(&chrono::Local).format("%H:%M:%S");
         warn(format!(" {} {at}", tr(s::RECONNECTED, l)));
@@ -116,7 +140,7 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
             .as_deref()
             .map(|p| format!(" @ {p}"))
             .unwrap_or_default();
-        let elapsed = short_duration((now_us - run.started_at_us) / 1_000_000);
+        let elapsed = short_duration(crate::clock::seconds_between(run.started_at_us, now_us));
         let text = format!(
             " !! {} {} {name}{place} · {} {elapsed} · [{jump}]",
             tr(s::EMERGENCY, l),
@@ -151,4 +175,15 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
 fn recently_reconnected(app: &App) -> Option<chrono::DateTime<chrono::Utc>> {
     app.reconnected_at
         .filter(|at| app.clock.now() - *at < chrono::Duration::seconds(10))
+}
+
+/// How long a clock jump stays in the header once the log no longer holds for it.
+const CLOCK_BANNER_US: i64 = 12 * 3600 * 1_000_000;
+
+/// The last clock jump the log recorded, while the log still holds its time for
+/// it or for 12 hours (log time) after it.
+fn clock_jump(app: &App) -> Option<crate::state::clock::Jump> {
+    let c = &app.state.clock;
+    c.last_jump
+        .filter(|j| c.held || app.state.last_at_us - j.at_us < CLOCK_BANNER_US)
 }

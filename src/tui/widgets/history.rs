@@ -74,7 +74,7 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect, unit: &str, skip: Option<u64>,
     } else {
         let (open, recent) = of_unit(&app.state, unit, now);
         let row = |t: &Ticket| {
-            let age = short_duration((now - t.opened_at_us) / 1_000_000);
+            let age = short_duration(crate::clock::seconds_between(t.opened_at_us, now));
             let who = t.caller.as_deref().unwrap_or("");
             let text = format!(
                 "{} {} {} {} {}",
