@@ -578,7 +578,7 @@ fn typed_input_is_echoed_escaped_in_chinese_too_and_the_dashboard_needs_a_termin
     assert_eq!(out.status.code(), Some(3));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("没有工单“\\e[2J\\x1fR9”：请核对编号"),
+        err.contains("没有工单“\\e[2J\\x1fR9”：请用 `dutydesk tickets --all` 核对编号"),
         "{err:?}"
     );
     let out = Command::new(env!("CARGO_BIN_EXE_dutydesk"))

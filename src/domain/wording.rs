@@ -473,7 +473,7 @@ pub fn reason(r: &Reason, lang: Lang, s: &dyn Surface) -> String {
             format!("“{}”含有控制字符；请输入普通文字", shown(text))
         }
         (W::NeedsTerminal, Lang::En) => "needs a terminal (stdin/stdout are not a TTY); use the \
-             command line instead, e.g. `dutydesk tickets`, `dutydesk call --help`"
+             command line instead, e.g. `dutydesk tickets`"
             .into(),
         (W::NeedsTerminal, Lang::Zh) => {
             "需要在终端中运行（标准输入/输出不是终端）；请改用命令行，例如 `dutydesk tickets`".into()
