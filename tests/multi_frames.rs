@@ -88,3 +88,21 @@ fn a_client_that_never_says_hello_does_not_block_others() {
     good.submit(call("1-0101", "不受影响"), None).unwrap();
     assert_eq!(good.snapshot().unwrap().state.tickets.len(), 1);
 }
+
+#[test]
+fn a_hello_with_an_escape_sequence_for_a_name_is_refused_with_the_reason() {
+    let site = Site::new();
+    let _good = site.client("王军");
+    let mut s = UnixStream::connect(site.dir().join("owner.sock")).unwrap();
+    s.set_read_timeout(Some(PATIENCE)).unwrap();
+    let evil = Request::Hello {
+        version: frame::VERSION,
+        operator: Some("\u{1b}[31mEVIL\u{1b}[0m".into()),
+        now: None,
+    };
+    frame::write(&mut s, &evil).unwrap();
+    match frame::read::<Reply>(&mut s, frame::MAX_REPLY).unwrap() {
+        Reply::Error(e) => assert!(e.to_string().contains("control characters"), "{e}"),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}

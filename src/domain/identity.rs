@@ -46,6 +46,47 @@ impl Actor {
     }
 }
 
+/// The longest operator name, in characters: a name is shown in table columns
+/// and headers on every operator's screen.
+pub const MAX_NAME_CHARS: usize = 64;
+
+/// An operator name as it may be recorded: trimmed, not empty, at most
+/// [`MAX_NAME_CHARS`] characters and no control characters (an escape sequence
+/// in a name would be replayed into every terminal that shows the record).
+/// Every place a name enters (`--operator`, `DUTYDESK_OPERATOR`, the socket
+/// hello, operators.toml, the `--to` of a handover) goes through here. The
+/// error is the reason, in both languages; the caller names the field.
+pub fn operator_name(raw: &str) -> Result<String, String> {
+    use crate::domain::text::both;
+    let name = raw.trim();
+    if name.is_empty() {
+        return Err(both(
+            "an operator name must not be empty",
+            "操作员姓名不能为空",
+        ));
+    }
+    if let Some(c) = name.chars().find(|c| c.is_control()) {
+        return Err(both(
+            format!(
+                "an operator name must not contain control characters (found U+{:04X}); type the name as plain text",
+                c as u32
+            ),
+            format!(
+                "操作员姓名不能含控制字符（发现 U+{:04X}）；请输入纯文字姓名",
+                c as u32
+            ),
+        ));
+    }
+    let n = name.chars().count();
+    if n > MAX_NAME_CHARS {
+        return Err(both(
+            format!("an operator name is at most {MAX_NAME_CHARS} characters (this one has {n}); use a shorter name"),
+            format!("操作员姓名最多 {MAX_NAME_CHARS} 个字符（现为 {n} 个）；请用较短的姓名"),
+        ));
+    }
+    Ok(name.to_string())
+}
+
 /// The login name of the account running this process.
 pub fn current_unix_user() -> String {
     user_name_of(unsafe { libc::geteuid() })
@@ -74,4 +115,30 @@ pub fn user_name_of(uid: u32) -> String {
         }
     }
     uid.to_string()
+}
+
+#[cfg(test)]
+mod name_tests {
+    use super::*;
+    use crate::domain::text::pick;
+    use crate::domain::Lang;
+
+    #[test]
+    fn names_are_trimmed_and_plain_text_of_at_most_64_characters() {
+        assert_eq!(operator_name("  陈静 ").unwrap(), "陈静");
+        assert_eq!(operator_name(&"名".repeat(64)).unwrap(), "名".repeat(64));
+        let e = operator_name("\u{1b}[31mEVIL\u{1b}[0m").unwrap_err();
+        assert!(
+            pick(&e, Lang::En).contains("control characters (found U+001B)"),
+            "{e}"
+        );
+        assert!(pick(&e, Lang::Zh).contains("控制字符"), "{e}");
+        let e = operator_name(&"x".repeat(100_000)).unwrap_err();
+        assert!(
+            pick(&e, Lang::En).contains("at most 64 characters (this one has 100000)"),
+            "{e}"
+        );
+        assert!(operator_name(" \t ").is_err());
+        assert!(operator_name("a\nb").is_err());
+    }
 }

@@ -8,7 +8,9 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::config::{line_of, load_toml};
-use crate::domain::{Actor, Role};
+use crate::domain::identity::operator_name;
+use crate::domain::text::{both, pick};
+use crate::domain::{Actor, Lang, Role};
 use crate::error::DeskError;
 
 #[derive(Debug, Deserialize)]
@@ -41,11 +43,20 @@ pub fn load(file: &Path) -> Result<Option<Vec<Operator>>, DeskError> {
                 place("unix_user")
             )));
         }
-        if op.name.trim().is_empty() {
-            return Err(DeskError::Config(format!(
-                "{}: the name of {} must not be empty",
-                place(&op.unix_user),
-                op.unix_user
+        if let Err(why) = operator_name(&op.name) {
+            return Err(DeskError::Config(both(
+                format!(
+                    "{}: the name of {}: {}",
+                    place(&op.unix_user),
+                    op.unix_user,
+                    pick(&why, Lang::En)
+                ),
+                format!(
+                    "{}：{} 的姓名：{}",
+                    place(&op.unix_user),
+                    op.unix_user,
+                    pick(&why, Lang::Zh)
+                ),
             )));
         }
         if !seen.insert(op.unix_user.clone()) {
@@ -64,10 +75,10 @@ pub fn load(file: &Path) -> Result<Option<Vec<Operator>>, DeskError> {
 pub fn resolve(file: &Path, unix_user: &str, requested: Option<&str>) -> Result<Actor, DeskError> {
     match load(file)? {
         None => {
-            let name = requested
-                .map(str::trim)
-                .filter(|n| !n.is_empty())
-                .unwrap_or(unix_user);
+            let name = match requested {
+                Some(n) => operator_name(n).map_err(|why| DeskError::invalid("operator", why))?,
+                None => unix_user.to_string(),
+            };
             Ok(Actor::new(name, unix_user))
         }
         Some(ops) => match ops.into_iter().find(|o| o.unix_user == unix_user) {
@@ -130,5 +141,21 @@ mod tests {
         );
         let err = resolve(&file, "chen", None).unwrap_err().to_string();
         assert!(err.contains("listed twice"), "{err}");
+    }
+
+    #[test]
+    fn names_in_the_file_and_in_a_hello_are_checked_like_any_operator_name() {
+        let (_d, file) = write(
+            "[[operator]]\nunix_user = \"chen\"\nname = \"\\u001b[31mEVIL\"\nrole = \"security\"\n",
+        );
+        let err = resolve(&file, "chen", None).unwrap_err().to_string();
+        assert!(err.contains("operators.toml:2"), "{err}");
+        assert!(err.contains("control characters"), "{err}");
+        let dir = tempfile::tempdir().unwrap();
+        let none = dir.path().join("operators.toml");
+        let err = resolve(&none, "chen", Some(&"x".repeat(100_000))).unwrap_err();
+        assert!(matches!(err, DeskError::Invalid { .. }), "{err}");
+        assert!(err.to_string().contains("at most 64 characters"), "{err}");
+        assert_eq!(resolve(&none, "chen", Some(" 陈 ")).unwrap().operator, "陈");
     }
 }
