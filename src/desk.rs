@@ -70,6 +70,53 @@ pub struct Desk {
     config_seen: Vec<(PathBuf, Option<std::time::SystemTime>, u64)>,
     clock: SharedClock,
     subscribers: Vec<mpsc::Sender<Record>>,
+    /// What each idempotency key submitted to this desk was for (see `retried`).
+    sent: SentCommands,
+}
+
+/// A fingerprint of the command behind each recent idempotency key, so a key
+/// reused for another command is told apart from a retry. A cache of what this
+/// desk was sent (the log keeps who sent each key, not the command itself):
+/// after a restart only the sender is compared.
+#[derive(Default)]
+struct SentCommands {
+    by_key: std::collections::HashMap<String, [u8; 32]>,
+    order: std::collections::VecDeque<String>,
+}
+
+impl SentCommands {
+    const KEPT: usize = 10_000;
+
+    fn fingerprint(cmd: &Command) -> [u8; 32] {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        // A command that cannot be encoded (never seen) still gets its name hashed.
+        h.update(cmd.name().as_bytes());
+        h.update(postcard::to_allocvec(cmd).unwrap_or_default());
+        h.finalize().into()
+    }
+
+    fn remember(&mut self, key: &str, cmd: &Command) {
+        if self
+            .by_key
+            .insert(key.to_string(), Self::fingerprint(cmd))
+            .is_none()
+        {
+            self.order.push_back(key.to_string());
+            if self.order.len() > Self::KEPT {
+                if let Some(old) = self.order.pop_front() {
+                    self.by_key.remove(&old);
+                }
+            }
+        }
+    }
+
+    /// False only when this desk knows the key was sent with another command.
+    fn same_command(&self, key: &str, cmd: &Command) -> bool {
+        self.by_key
+            .get(key)
+            .is_none_or(|fp| *fp == Self::fingerprint(cmd))
+    }
 }
 
 impl Desk {
@@ -134,6 +181,7 @@ impl Desk {
             config_seen,
             clock,
             subscribers: Vec::new(),
+            sent: SentCommands::default(),
         })
     }
 
@@ -186,17 +234,8 @@ impl Desk {
         self.refresh_config()?;
         check_files(cmd)?;
         if let Some(key) = &request {
-            if let Some((from, to)) = self.state.request(key) {
-                let mut records = Vec::new();
-                for seq in from..=to {
-                    if let Some(r) = self.store.get(seq)? {
-                        records.push(r);
-                    }
-                }
-                return Ok(Committed {
-                    records,
-                    warnings: vec!["already recorded (a retried submission)".into()],
-                });
+            if let Some(done) = self.retried(key, actor, cmd)? {
+                return Ok(done);
             }
         }
         let now = self.clock.now();
@@ -254,6 +293,9 @@ impl Desk {
             });
         }
         let records = self.append(bodies)?;
+        if let Some(key) = &request {
+            self.sent.remember(key, cmd);
+        }
         for r in &records {
             self.state.apply(r);
         }
@@ -270,6 +312,53 @@ impl Desk {
             records,
             warnings: decision.warnings,
         })
+    }
+
+    /// The first submission's records when `key` was already used, if it was the
+    /// same command from the same person (a retry after a lost reply). A key
+    /// reused by someone else, or for another command, is refused: answering
+    /// with another submission's records would report a command as done that
+    /// never was.
+    fn retried(
+        &self,
+        key: &str,
+        actor: &Actor,
+        cmd: &Command,
+    ) -> Result<Option<Committed>, DeskError> {
+        let Some((from, to)) = self.state.request(key) else {
+            return Ok(None);
+        };
+        let mut records = Vec::new();
+        for seq in from..=to {
+            if let Some(r) = self.store.get(seq)? {
+                records.push(r);
+            }
+        }
+        let sender = records
+            .first()
+            .map(|r| (&r.body.operator, &r.body.unix_user));
+        let same_sender =
+            sender.is_none_or(|(op, user)| *op == actor.operator && *user == actor.unix_user);
+        if !same_sender || !self.sent.same_command(key, cmd) {
+            let (op, user) = sender
+                .map(|(o, u)| (o.as_str(), u.as_str()))
+                .unwrap_or_default();
+            return Err(DeskError::Refused(crate::domain::text::both(
+                format!(
+                    "the request key {key:?} was already used by {op} ({user}) for another command \
+                     (record {from}); a retry must repeat the same command as the same operator. \
+                     Nothing was recorded: send it again with a new request key"
+                ),
+                format!(
+                    "请求键 {key:?} 已被 {op}（{user}）用于另一条命令（记录 {from}）；\
+                     重试必须由同一操作员重复同一命令。未记录任何内容：请换一个新的请求键重新提交"
+                ),
+            )));
+        }
+        Ok(Some(Committed {
+            records,
+            warnings: vec!["already recorded (a retried submission)".into()],
+        }))
     }
 
     /// Appends durably. A store poisoned by an earlier failed write (disk full

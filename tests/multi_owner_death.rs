@@ -103,3 +103,41 @@ fn a_retried_submission_is_applied_once() {
         .any(|w| w.contains("already recorded")));
     assert_eq!(a.snapshot().unwrap().state.tickets.len(), 1);
 }
+
+#[test]
+fn a_key_reused_by_someone_else_or_for_another_command_is_refused_not_answered() {
+    let site = Site::new();
+    let mut a = site.client("王军");
+    let mut b = site.client("李梅");
+    let first = a
+        .submit(call("1-0101", "王军的来电"), Some("shared-key".into()))
+        .unwrap();
+    // Another operator with the same key: refused, and never handed 王军's records.
+    let err = b
+        .submit(call("2-0202", "李梅的来电"), Some("shared-key".into()))
+        .unwrap_err();
+    assert_eq!(err.exit_code(), 4, "{err}");
+    let text = err.to_string();
+    assert!(text.contains("already used by 王军"), "{text}");
+    assert!(text.contains("Nothing was recorded"), "{text}");
+    // The same operator, the same key, another command: refused too.
+    let err = a
+        .submit(call("3-0303", "另一件事"), Some("shared-key".into()))
+        .unwrap_err();
+    assert!(err.to_string().contains("another command"), "{err}");
+    // The real retry still gets the first records.
+    let again = a
+        .submit(call("1-0101", "王军的来电"), Some("shared-key".into()))
+        .unwrap();
+    assert_eq!(first.records[0].hash, again.records[0].hash);
+    // And after the owner restarts, someone else's reuse is still refused.
+    let pid = site.owner_pid().unwrap();
+    unsafe { libc::kill(pid, libc::SIGKILL) };
+    wait_until("the owner to die", || !is_alive(pid));
+    let err = b
+        .submit(call("2-0202", "李梅的来电"), Some("shared-key".into()))
+        .unwrap_err();
+    assert!(err.to_string().contains("already used by 王军"), "{err}");
+    let tickets = a.snapshot().unwrap().state.tickets;
+    assert_eq!(tickets.len(), 1, "only the first command was recorded");
+}
