@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use crate::desk::{Committed, DataDir};
 use crate::domain::identity::current_unix_user;
+use crate::domain::text::both;
 use crate::domain::{Actor, Command};
 use crate::error::DeskError;
 use crate::seam::{DeskApi, Live, Snapshot};
@@ -20,8 +21,9 @@ use crate::server::session::RECORDS_PAGE;
 use crate::server::spawn::Starter;
 use crate::store::Record;
 
-/// How often a call is tried when the connection keeps failing.
-const ATTEMPTS: usize = 3;
+/// How long a call keeps trying while owners keep going away (each retry starts
+/// the next owner); past this the outcome is reported as unknown.
+const RETRY_FOR: Duration = Duration::from_secs(30);
 /// A reply that takes longer than this means the owner is stuck.
 const REPLY_TIMEOUT: Duration = Duration::from_secs(60);
 
@@ -140,17 +142,32 @@ impl Client {
     }
 
     /// Sends one request and reads its reply, re-connecting and retrying when the
-    /// connection is lost. Only idempotent requests go through here.
+    /// connection is lost. Only idempotent requests go through here: a submission
+    /// carries its key, so an owner that died after committing it but before
+    /// replying is asked again by the next owner (started here, as on the first
+    /// connection), which answers with the records; the caller sees the real
+    /// outcome once. Owners that keep dying are retried until [`RETRY_FOR`].
     fn call(&mut self, req: &Request) -> Result<Reply, DeskError> {
-        let mut last = String::new();
-        for _ in 0..ATTEMPTS {
+        let deadline = Instant::now() + RETRY_FOR.max(self.opts.start_timeout);
+        let mut lost = 0usize;
+        loop {
             let conn = match self.conn.as_mut() {
                 Some(c) => c,
-                None => {
-                    let (c, actor) = connect(&self.opts, false)?;
-                    self.actor = actor;
-                    self.conn.insert(c)
-                }
+                None => match connect(&self.opts, false) {
+                    Ok((c, actor)) => {
+                        self.actor = actor;
+                        self.conn.insert(c)
+                    }
+                    // An owner that died or did not come up yet: try the next one.
+                    Err(DeskError::Connection(_)) if lost > 0 && Instant::now() < deadline => {
+                        std::thread::sleep(Duration::from_millis(50));
+                        continue;
+                    }
+                    Err(e) if lost > 0 => {
+                        return Err(self.outcome_unknown(req, lost, &e.to_string(), e))
+                    }
+                    Err(e) => return Err(e),
+                },
             };
             let result =
                 frame::write(conn, req).and_then(|()| frame::read::<Reply>(conn, MAX_REPLY));
@@ -159,14 +176,43 @@ impl Client {
                 Ok(reply) => return Ok(reply),
                 Err(e) => {
                     self.conn = None;
-                    last = e.to_string();
+                    lost += 1;
+                    if Instant::now() >= deadline {
+                        let code = DeskError::Connection(String::new());
+                        return Err(self.outcome_unknown(req, lost, &e.to_string(), code));
+                    }
                 }
             }
         }
-        Err(DeskError::Connection(format!(
-            "lost the connection to the owner of {} {ATTEMPTS} times ({last}); try again",
-            self.opts.dir.display()
-        )))
+    }
+
+    /// The error when the owner kept going away: for a command, it says the
+    /// command may have been recorded (a blind repeat would record it twice).
+    fn outcome_unknown(&self, req: &Request, lost: usize, why: &str, e: DeskError) -> DeskError {
+        let dir = self.opts.dir.display();
+        let code_of = |text: String| match e {
+            DeskError::Connection(_) => DeskError::Connection(text),
+            DeskError::Locked(_) => DeskError::Locked(text),
+            DeskError::Damaged(_) => DeskError::Damaged(text),
+            DeskError::Storage(_) => DeskError::Storage(text),
+            DeskError::Config(_) => DeskError::Config(text),
+            other => other,
+        };
+        match req {
+            Request::Submit { request, .. } => code_of(both(
+                format!(
+                    "lost the connection to the owner of {dir} {lost} times ({why}); the command may or may not \
+                     have been recorded (request key {request}): check with `dutydesk log` before repeating it"
+                ),
+                format!(
+                    "与 {dir} 的属主进程连接中断 {lost} 次（{why}）；该命令可能已记录，也可能未记录（请求键 {request}）：\
+                     重复之前请先用 `dutydesk log` 查看"
+                ),
+            )),
+            _ => code_of(format!(
+                "lost the connection to the owner of {dir} {lost} times ({why}); try again"
+            )),
+        }
     }
 }
 

@@ -108,7 +108,7 @@ pub fn run(shared: Arc<Shared>, mut stream: UnixStream) {
         let reply = match req {
             Request::Submit { cmd, request } => {
                 match shared.submit(&actor, &clock, &cmd, request) {
-                    Ok(c) => match to_bytes(&c.records) {
+                    Ok(c) => match to_bytes(&c.records).inspect(|_| die_after_commit()) {
                         Ok(records) => Reply::Committed {
                             records,
                             warnings: c.warnings,
@@ -155,6 +155,28 @@ pub fn run(shared: Arc<Shared>, mut stream: UnixStream) {
                 .log
                 .warn(&format!("dropping client {who}: cannot reply: {e}"));
             return;
+        }
+    }
+}
+
+/// A test hook (debug builds only): when `DUTYDESK_TEST_DIE_AFTER_COMMIT` names
+/// a file holding a count, the owner takes one off it (removing the file at
+/// zero) and kills itself after the command is durable but before the reply:
+/// the one moment a client cannot know the outcome. The count lets a test have
+/// several owners in a row die there.
+fn die_after_commit() {
+    #[cfg(debug_assertions)]
+    if let Some(file) = std::env::var_os("DUTYDESK_TEST_DIE_AFTER_COMMIT") {
+        let left = std::fs::read_to_string(&file)
+            .ok()
+            .and_then(|t| t.trim().parse::<u32>().ok());
+        if let Some(n) = left.filter(|n| *n > 0) {
+            let _ = match n {
+                1 => std::fs::remove_file(&file),
+                _ => std::fs::write(&file, (n - 1).to_string()),
+            };
+            // SAFETY: sends SIGKILL to this process, as an operator's kill -9 would.
+            unsafe { libc::kill(libc::getpid(), libc::SIGKILL) };
         }
     }
 }
