@@ -74,7 +74,10 @@ fn bad_frames_drop_only_their_client() {
     for why in ["over the size limit", "protocol version 9", "malformed"] {
         assert!(log.contains(why), "log lacks {why:?}:\n{log}");
     }
-    assert!(log.matches("dropping client").count() >= 5, "{log}");
+    // Failures of one kind before a hello are logged once a second (a flood of
+    // them must not flood the log): the two oversized and the two malformed
+    // frames above give one line each.
+    assert!(log.matches("dropping client").count() >= 4, "{log}");
 }
 
 #[test]

@@ -67,14 +67,17 @@ fn connect_once(opts: &ClientOptions) -> Result<(UnixStream, Actor), Fail> {
         operator: opts.operator.clone(),
         now: opts.now.clone(),
     };
-    frame::write(&mut s, &hello).map_err(|e| Fail::NoOwner(e.to_string()))?;
-    match frame::read::<Reply>(&mut s, MAX_REPLY) {
-        Ok(Reply::Welcome { actor, .. }) => Ok((s, actor)),
-        Ok(Reply::Error(e)) => Err(Fail::Refused(e)),
-        Ok(other) => Err(Fail::NoOwner(format!(
+    // An owner refusing the connection (too many) says why and closes without
+    // reading the hello, so a failed write still leaves its reason to read.
+    let sent = frame::write(&mut s, &hello);
+    match (frame::read::<Reply>(&mut s, MAX_REPLY), sent) {
+        (Ok(Reply::Error(e)), _) => Err(Fail::Refused(e)),
+        (_, Err(e)) => Err(Fail::NoOwner(e.to_string())),
+        (Ok(Reply::Welcome { actor, .. }), Ok(())) => Ok((s, actor)),
+        (Ok(other), Ok(())) => Err(Fail::NoOwner(format!(
             "unexpected answer to hello: {other:?}"
         ))),
-        Err(e) => Err(Fail::NoOwner(e.to_string())),
+        (Err(e), Ok(())) => Err(Fail::NoOwner(e.to_string())),
     }
 }
 
