@@ -87,23 +87,30 @@ pub fn run(shared: Arc<Shared>, mut stream: UnixStream, peer: Peer, user: String
         now,
     } = hello
     else {
-        shared.log.warn(&format!(
-            "dropping client {who}: it did not start with hello"
-        ));
+        let why = format!("{who}: it did not start with hello");
+        shared
+            .log
+            .repeated("hello-missing", "dropping client", &why);
         return;
     };
     if version != VERSION {
         let e = DeskError::Connection(format!(
             "this owner speaks protocol version {VERSION}, the client {version}; run the same dutydesk version everywhere"
         ));
-        shared.log.warn(&format!("refusing client {who}: {e}"));
+        let why = format!("{who}: {e}");
+        shared
+            .log
+            .repeated("hello-protocol", "refusing client", &why);
         let _ = frame::write(&mut stream, &Reply::Error(e));
         return;
     }
     let actor = match operators::resolve(&shared.dir.operators(), &user, operator.as_deref()) {
         Ok(a) => a,
         Err(e) => {
-            shared.log.warn(&format!("refusing client {who}: {e}"));
+            let why = format!("{who}: {e}");
+            shared
+                .log
+                .repeated("hello-refused", "refusing client", &why);
             let _ = frame::write(&mut stream, &Reply::Error(e));
             return;
         }
@@ -122,7 +129,8 @@ pub fn run(shared: Arc<Shared>, mut stream: UnixStream, peer: Peer, user: String
             Ok(r) => r,
             Err(FrameError::Closed) => return,
             Err(e) => {
-                shared.log.warn(&format!("dropping client {who}: {e}"));
+                let why = format!("{who}: {e}");
+                shared.log.repeated("request-bad", "dropping client", &why);
                 return;
             }
         };
