@@ -78,6 +78,7 @@ fn main() {
     let serve_dir = dir.clone();
     std::thread::spawn(move || {
         let opts = ServeOptions {
+            limits: Default::default(),
             idle_exit: None,
             log: false,
         };

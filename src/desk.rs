@@ -97,6 +97,53 @@ pub struct Desk {
     alarm: Option<String>,
     /// Started from a checkpoint, not yet compared with the log's own fold.
     from_checkpoint: bool,
+    /// What each idempotency key submitted to this desk was for (see `retried`).
+    sent: SentCommands,
+}
+
+/// A fingerprint of the command behind each recent idempotency key, so a key
+/// reused for another command is told apart from a retry. A cache of what this
+/// desk was sent (the log keeps who sent each key, not the command itself):
+/// after a restart only the sender is compared.
+#[derive(Default)]
+struct SentCommands {
+    by_key: std::collections::HashMap<String, [u8; 32]>,
+    order: std::collections::VecDeque<String>,
+}
+
+impl SentCommands {
+    const KEPT: usize = 10_000;
+
+    fn fingerprint(cmd: &Command) -> [u8; 32] {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        // A command that cannot be encoded (never seen) still gets its name hashed.
+        h.update(cmd.name().as_bytes());
+        h.update(postcard::to_allocvec(cmd).unwrap_or_default());
+        h.finalize().into()
+    }
+
+    fn remember(&mut self, key: &str, cmd: &Command) {
+        if self
+            .by_key
+            .insert(key.to_string(), Self::fingerprint(cmd))
+            .is_none()
+        {
+            self.order.push_back(key.to_string());
+            if self.order.len() > Self::KEPT {
+                if let Some(old) = self.order.pop_front() {
+                    self.by_key.remove(&old);
+                }
+            }
+        }
+    }
+
+    /// False only when this desk knows the key was sent with another command.
+    fn same_command(&self, key: &str, cmd: &Command) -> bool {
+        self.by_key
+            .get(key)
+            .is_none_or(|fp| *fp == Self::fingerprint(cmd))
+    }
 }
 
 impl Desk {
@@ -167,6 +214,7 @@ impl Desk {
             evidence: None,
             alarm: None,
             from_checkpoint,
+            sent: SentCommands::default(),
         })
     }
 
@@ -224,17 +272,8 @@ impl Desk {
     ) -> Result<Committed, DeskError> {
         self.refresh_config()?;
         if let Some(key) = &request {
-            if let Some((from, to)) = self.state.request(key) {
-                let mut records = Vec::new();
-                for seq in from..=to {
-                    if let Some(r) = self.store.get(seq)? {
-                        records.push(r);
-                    }
-                }
-                return Ok(Committed {
-                    records,
-                    warnings: vec![crate::domain::Warning::AlreadyRecorded],
-                });
+            if let Some(done) = self.retried(key, actor, cmd)? {
+                return Ok(done);
             }
         }
         // Files a crash or a full disk left unwritten are written before anything
@@ -279,6 +318,9 @@ impl Desk {
         }
         let own = self.commit(actor, now, request.clone(), decision.events)?;
         self.last_reading = monotonic.map(|m| (wall_us, m));
+        if let Some(key) = &request {
+            self.sent.remember(key, cmd);
+        }
         let handed_over = own.iter().find_map(|r| match &r.body.event {
             Event::HandoverOffered { from_shift, .. } => Some(*from_shift),
             _ => None,
@@ -439,6 +481,50 @@ impl Desk {
         self.subscribers
             .retain(|tx| records.iter().all(|r| tx.send(r.clone()).is_ok()));
         Ok(records)
+    }
+
+    /// The first submission's records when `key` was already used, if it was the
+    /// same command from the same person (a retry after a lost reply). A key
+    /// reused by someone else, or for another command, is refused: answering
+    /// with another submission's records would report a command as done that
+    /// never was.
+    fn retried(
+        &self,
+        key: &str,
+        actor: &Actor,
+        cmd: &Command,
+    ) -> Result<Option<Committed>, DeskError> {
+        let Some((from, to)) = self.state.request(key) else {
+            return Ok(None);
+        };
+        let mut records = Vec::new();
+        for seq in from..=to {
+            if let Some(r) = self.store.get(seq)? {
+                records.push(r);
+            }
+        }
+        let sender = records
+            .first()
+            .map(|r| (&r.body.operator, &r.body.unix_user));
+        let same_sender =
+            sender.is_none_or(|(op, user)| *op == actor.operator && *user == actor.unix_user);
+        if !same_sender || !self.sent.same_command(key, cmd) {
+            let (op, user) = sender
+                .map(|(o, u)| (o.as_str(), u.as_str()))
+                .unwrap_or_default();
+            return Err(DeskError::Refused(
+                crate::domain::Refusal::RequestKeyReused {
+                    key: key.to_string(),
+                    operator: op.to_string(),
+                    unix_user: user.to_string(),
+                    record: from,
+                },
+            ));
+        }
+        Ok(Some(Committed {
+            records,
+            warnings: vec![crate::domain::Warning::AlreadyRecorded],
+        }))
     }
 
     /// Appends durably. A store poisoned by an earlier failed write (disk full

@@ -145,9 +145,12 @@ mod every_message {
             Refusal::StoreExists { .. } => 18,
             Refusal::ExportBroken { .. } => 19,
             Refusal::EvidenceIsTheDesks => 20,
+            Refusal::RequestKeyReused { .. } => 21,
+            Refusal::TooManyConnectionsOfUser { .. } => 22,
+            Refusal::TooManyConnections { .. } => 23,
         }
     }
-    const REFUSALS: usize = 21;
+    const REFUSALS: usize = 24;
 
     fn refusals() -> Vec<Refusal> {
         vec![
@@ -224,6 +227,17 @@ mod every_message {
                 what: s("hash mismatch"),
             },
             Refusal::EvidenceIsTheDesks,
+            Refusal::RequestKeyReused {
+                key: s("k1"),
+                operator: s("wang"),
+                unix_user: s("wang"),
+                record: 7,
+            },
+            Refusal::TooManyConnectionsOfUser {
+                user: s("chen"),
+                count: 64,
+            },
+            Refusal::TooManyConnections { count: 256 },
         ]
     }
 

@@ -103,3 +103,92 @@ fn a_retried_submission_is_applied_once() {
         .contains(&dutydesk::domain::Warning::AlreadyRecorded));
     assert_eq!(a.snapshot().unwrap().state.tickets.len(), 1);
 }
+
+#[test]
+fn a_key_reused_by_someone_else_or_for_another_command_is_refused_not_answered() {
+    let site = Site::new();
+    let mut a = site.client("王军");
+    let mut b = site.client("李梅");
+    let first = a
+        .submit(call("1-0101", "王军的来电"), Some("shared-key".into()))
+        .unwrap();
+    // Another operator with the same key: refused, and never handed 王军's records.
+    let err = b
+        .submit(call("2-0202", "李梅的来电"), Some("shared-key".into()))
+        .unwrap_err();
+    assert_eq!(err.exit_code(), 4, "{err}");
+    let text = err.to_string();
+    assert!(text.contains("already used by 王军"), "{text}");
+    assert!(text.contains("Nothing was recorded"), "{text}");
+    // The same operator, the same key, another command: refused too.
+    let err = a
+        .submit(call("3-0303", "另一件事"), Some("shared-key".into()))
+        .unwrap_err();
+    assert!(err.to_string().contains("another command"), "{err}");
+    // The real retry still gets the first records.
+    let again = a
+        .submit(call("1-0101", "王军的来电"), Some("shared-key".into()))
+        .unwrap();
+    assert_eq!(first.records[0].hash, again.records[0].hash);
+    // And after the owner restarts, someone else's reuse is still refused.
+    let pid = site.owner_pid().unwrap();
+    unsafe { libc::kill(pid, libc::SIGKILL) };
+    wait_until("the owner to die", || !is_alive(pid));
+    let err = b
+        .submit(call("2-0202", "李梅的来电"), Some("shared-key".into()))
+        .unwrap_err();
+    assert!(err.to_string().contains("already used by 王军"), "{err}");
+    let tickets = a.snapshot().unwrap().state.tickets;
+    assert_eq!(tickets.len(), 1, "only the first command was recorded");
+}
+
+#[test]
+fn a_command_whose_owners_die_before_replying_is_reported_once_with_its_real_outcome() {
+    let site = Site::new();
+    site.ok(&[
+        "call",
+        "--unit",
+        "1-0101",
+        "--kind",
+        "help",
+        "--summary",
+        "先来",
+    ]);
+    let first = site.owner_pid().expect("an owner");
+    // Owners inherit the hook from the command that starts them: kill this one so
+    // the next comes from the command under test. Four owners in a row die after
+    // committing, before replying (more than the client used to try).
+    let hook = site.dir().join("die-count");
+    std::fs::write(&hook, "4").unwrap();
+    unsafe { libc::kill(first, libc::SIGKILL) };
+    wait_until("the owner to die", || !is_alive(first));
+    let out = std::process::Command::new(BIN)
+        .arg("--data")
+        .arg(site.dir())
+        .args([
+            "call",
+            "--unit",
+            "1-0102",
+            "--kind",
+            "help",
+            "--summary",
+            "半路",
+        ])
+        .env_remove("DUTYDESK_OPERATOR")
+        .env_remove("DUTYDESK_NOW")
+        .env("LANG", "C.UTF-8")
+        .env("DUTYDESK_TEST_DIE_AFTER_COMMIT", &hook)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(!hook.exists(), "the owners never reached the hook");
+    let ids: Vec<&str> = stdout.lines().collect();
+    assert_eq!(ids.len(), 1, "the id printed once: {stdout:?} {stderr}");
+    let mut c = site.client("x");
+    let tickets = c.snapshot().unwrap().state.tickets;
+    let halfway: Vec<_> = tickets.values().filter(|t| t.summary == "半路").collect();
+    assert_eq!(halfway.len(), 1, "recorded exactly once");
+    assert_eq!(halfway[0].id.to_string(), ids[0].trim());
+}

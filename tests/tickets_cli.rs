@@ -678,3 +678,38 @@ fn an_operator_name_with_control_characters_is_refused_before_anything_is_record
         "{err:?}"
     );
 }
+
+#[test]
+fn operator_names_with_escapes_or_over_64_characters_are_refused_wherever_they_enter() {
+    let site = Site::new();
+    site.call("1-0101", "repair");
+    let long = "x".repeat(100_000);
+    writes_nothing(&site, || {
+        let evil = "\u{1b}[31mEVIL\u{1b}[0m";
+        let args = ["--operator", evil, "tickets"];
+        refused(
+            &site,
+            &args,
+            2,
+            &["--operator", "control characters", "U+001B"],
+        );
+        let args = ["--operator", long.as_str(), "tickets"];
+        refused(&site, &args, 2, &["at most 64 characters"]);
+        // DUTYDESK_OPERATOR is the same field.
+        let r = site
+            .cmd(&["tickets"])
+            .env("DUTYDESK_OPERATOR", evil)
+            .output()
+            .unwrap();
+        assert_eq!(r.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&r.stderr).contains("control characters"));
+        // The name a handover is addressed to is an operator name too.
+        let args = ["shift", "handover", "--to", evil];
+        refused(&site, &args, 2, &["to:", "control characters"]);
+        let args = ["shift", "handover", "--to", long.as_str()];
+        refused(&site, &args, 2, &["to:", "at most 64 characters"]);
+    });
+    // A name with spaces around it is recorded trimmed.
+    site.ok(&["--operator", "  李梅  ", "note", "R001", "好"]);
+    assert!(site.log().iter().any(|r| r["operator"] == "李梅"));
+}

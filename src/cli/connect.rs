@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use crate::cli::Cli;
 use crate::clock;
-use crate::domain::identity::current_unix_user;
+use crate::domain::identity::{current_unix_user, operator_name};
 use crate::domain::Actor;
 use crate::error::DeskError;
 use crate::seam::{DeskApi, Local};
@@ -32,13 +32,9 @@ pub fn data_dir(cli: &Cli) -> Result<PathBuf, DeskError> {
 /// The person acting: `--operator` (or `DUTYDESK_OPERATOR`), else the login name.
 pub fn actor(cli: &Cli) -> Result<Actor, DeskError> {
     let unix_user = current_unix_user();
-    let operator = match cli.operator.as_deref().map(str::trim) {
-        Some("") => return Err(DeskError::invalid("--operator", "must not be empty")),
-        Some(name) => {
-            crate::domain::identity::check_name(name)
-                .map_err(|e| DeskError::invalid("--operator", e))?;
-            name.to_string()
-        }
+    // `--operator` or `DUTYDESK_OPERATOR` (clap reads both into the one field).
+    let operator = match cli.operator.as_deref() {
+        Some(name) => operator_name(name).map_err(|why| DeskError::invalid("--operator", why))?,
         None => unix_user.clone(),
     };
     Ok(Actor::new(operator, unix_user))

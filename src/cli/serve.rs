@@ -52,6 +52,7 @@ pub fn run(cli: &Cli, background: bool, idle_exit: Option<u64>) -> Result<i32, D
         ServeOptions {
             idle_exit: idle,
             log: true,
+            limits: Default::default(),
         },
     )?;
     Ok(0)

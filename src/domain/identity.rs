@@ -27,17 +27,6 @@ impl fmt::Display for Role {
     }
 }
 
-/// Whether `name` may stand on records as an operator's name: it is shown on
-/// every screen and in every export, so it may hold no control characters.
-pub fn check_name(name: &str) -> Result<(), crate::domain::Reason> {
-    if name.chars().any(char::is_control) {
-        return Err(crate::domain::Reason::ControlCharacters {
-            text: name.to_string(),
-        });
-    }
-    Ok(())
-}
-
 /// The person behind a command. `role` is `None` where the site has no
 /// `operators.toml`: then everyone with access to the data directory may act.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -55,6 +44,35 @@ impl Actor {
             role: None,
         }
     }
+}
+
+/// The longest operator name, in characters: a name is shown in table columns
+/// and headers on every operator's screen.
+pub const MAX_NAME_CHARS: usize = 64;
+
+/// An operator name as it may be recorded: trimmed, not empty, at most
+/// [`MAX_NAME_CHARS`] characters and no control characters (an escape sequence
+/// in a name would be replayed into every terminal that shows the record).
+/// Every place a name enters (`--operator`, `DUTYDESK_OPERATOR`, the socket
+/// hello, operators.toml, the `--to` of a handover) goes through here. The
+/// error is the reason, in both languages; the caller names the field.
+pub fn operator_name(raw: &str) -> Result<String, crate::domain::Reason> {
+    use crate::domain::Reason;
+    let name = raw.trim();
+    if name.is_empty() {
+        return Err(Reason::Empty);
+    }
+    if name.chars().any(char::is_control) {
+        return Err(Reason::ControlCharacters {
+            text: name.to_string(),
+        });
+    }
+    if name.chars().count() > MAX_NAME_CHARS {
+        return Err(Reason::TooLong {
+            max: MAX_NAME_CHARS,
+        });
+    }
+    Ok(name.to_string())
 }
 
 /// The login name of the account running this process.
@@ -85,4 +103,26 @@ pub fn user_name_of(uid: u32) -> String {
         }
     }
     uid.to_string()
+}
+
+#[cfg(test)]
+mod name_tests {
+    use super::*;
+    use crate::domain::Reason;
+
+    #[test]
+    fn names_are_trimmed_and_plain_text_of_at_most_64_characters() {
+        assert_eq!(operator_name("  陈静 ").unwrap(), "陈静");
+        assert_eq!(operator_name(&"名".repeat(64)).unwrap(), "名".repeat(64));
+        assert!(matches!(
+            operator_name("\u{1b}[31mEVIL\u{1b}[0m"),
+            Err(Reason::ControlCharacters { .. })
+        ));
+        assert_eq!(
+            operator_name(&"x".repeat(100_000)),
+            Err(Reason::TooLong { max: 64 })
+        );
+        assert_eq!(operator_name(" \t "), Err(Reason::Empty));
+        assert!(operator_name("a\nb").is_err());
+    }
 }

@@ -91,6 +91,22 @@ pub enum Refusal {
     },
     /// A client named an evidence file: only the desk records files it wrote.
     EvidenceIsTheDesks,
+    /// An idempotency key already used by another operator, or for another command.
+    RequestKeyReused {
+        key: String,
+        operator: String,
+        unix_user: String,
+        record: u64,
+    },
+    /// The owner serves as many connections of this Unix user as one may have.
+    TooManyConnectionsOfUser {
+        user: String,
+        count: usize,
+    },
+    /// The owner serves as many connections as it takes.
+    TooManyConnections {
+        count: usize,
+    },
 }
 
 /// Something the operator's role (or account) may not do.

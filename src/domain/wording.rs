@@ -276,6 +276,46 @@ pub fn refusal(r: &Refusal, lang: Lang, s: &dyn Surface) -> String {
         (R::EvidenceIsTheDesks, Lang::En) => "only the desk records where its evidence files are: \
              the handover writes a shift's exports and the incident report is written by the desk"
             .into(),
+        (
+            R::RequestKeyReused {
+                key,
+                operator,
+                unix_user,
+                record,
+            },
+            Lang::En,
+        ) => format!(
+            "the request key {key:?} was already used by {operator} ({unix_user}) for another command \
+             (record {record}); a retry must repeat the same command as the same operator. \
+             Nothing was recorded: send it again with a new request key"
+        ),
+        (
+            R::RequestKeyReused {
+                key,
+                operator,
+                unix_user,
+                record,
+            },
+            Lang::Zh,
+        ) => format!(
+            "请求键 {key:?} 已被 {operator}（{unix_user}）用于另一条命令（记录 {record}）；\
+             重试必须由同一操作员重复同一命令。未记录任何内容：请换一个新的请求键重新提交"
+        ),
+        (R::TooManyConnectionsOfUser { user, count }, Lang::En) => format!(
+            "the owner already serves {count} connections from user {user} (the most one user may have); \
+             close some dashboards or stuck dutydesk commands of {user}, then try again"
+        ),
+        (R::TooManyConnectionsOfUser { user, count }, Lang::Zh) => format!(
+            "属主进程已为用户 {user} 服务 {count} 个连接（单个用户的上限）；\
+             请关闭 {user} 的一些看板或卡住的 dutydesk 命令后重试"
+        ),
+        (R::TooManyConnections { count }, Lang::En) => format!(
+            "the owner already serves {count} connections (the most it takes); \
+             close some dashboards, then try again"
+        ),
+        (R::TooManyConnections { count }, Lang::Zh) => {
+            format!("属主进程已服务 {count} 个连接（上限）；请关闭一些看板后重试")
+        }
         (R::EvidenceIsTheDesks, Lang::Zh) => {
             "证据文件只能由值班台自己记录：交班时由值班台写出交接文件，重大事件报告也由值班台写出".into()
         }

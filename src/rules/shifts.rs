@@ -1,5 +1,6 @@
 //! Shifts and the signed handover (交接班).
 
+use crate::domain::identity::operator_name;
 use crate::domain::{Command, Concern, Event, Forbidden, Reason, Refusal, Role, Warning};
 use crate::error::DeskError;
 use crate::rules::{optional_text, required_text, Context, Decision};
@@ -21,7 +22,7 @@ pub fn decide(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, D
             }]))
         }
         Command::ShiftHandover { to, note, reason } => {
-            let to = required_text("to", to)?;
+            let to = operator_name(to).map_err(|why| DeskError::invalid("to", why))?;
             let Some(cur) = state.shifts.current() else {
                 return Err(DeskError::Refused(Refusal::NoShiftOpen));
             };

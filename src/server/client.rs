@@ -20,8 +20,9 @@ use crate::server::session::RECORDS_PAGE;
 use crate::server::spawn::Starter;
 use crate::store::Record;
 
-/// How often a call is tried when the connection keeps failing.
-const ATTEMPTS: usize = 3;
+/// How long a call keeps trying while owners keep going away (each retry starts
+/// the next owner); past this the outcome is reported as unknown.
+const RETRY_FOR: Duration = Duration::from_secs(30);
 /// A reply that takes longer than this means the owner is stuck.
 const REPLY_TIMEOUT: Duration = Duration::from_secs(60);
 
@@ -65,14 +66,17 @@ fn connect_once(opts: &ClientOptions) -> Result<(UnixStream, Actor), Fail> {
         operator: opts.operator.clone(),
         now: opts.now.clone(),
     };
-    frame::write(&mut s, &hello).map_err(|e| Fail::NoOwner(e.to_string()))?;
-    match frame::read::<Reply>(&mut s, MAX_REPLY) {
-        Ok(Reply::Welcome { actor, .. }) => Ok((s, actor)),
-        Ok(Reply::Error(e)) => Err(Fail::Refused(e)),
-        Ok(other) => Err(Fail::NoOwner(format!(
+    // An owner refusing the connection (too many) says why and closes without
+    // reading the hello, so a failed write still leaves its reason to read.
+    let sent = frame::write(&mut s, &hello);
+    match (frame::read::<Reply>(&mut s, MAX_REPLY), sent) {
+        (Ok(Reply::Error(e)), _) => Err(Fail::Refused(e)),
+        (_, Err(e)) => Err(Fail::NoOwner(e.to_string())),
+        (Ok(Reply::Welcome { actor, .. }), Ok(())) => Ok((s, actor)),
+        (Ok(other), Ok(())) => Err(Fail::NoOwner(format!(
             "unexpected answer to hello: {other:?}"
         ))),
-        Err(e) => Err(Fail::NoOwner(e.to_string())),
+        (Err(e), Ok(())) => Err(Fail::NoOwner(e.to_string())),
     }
 }
 
@@ -140,17 +144,32 @@ impl Client {
     }
 
     /// Sends one request and reads its reply, re-connecting and retrying when the
-    /// connection is lost. Only idempotent requests go through here.
+    /// connection is lost. Only idempotent requests go through here: a submission
+    /// carries its key, so an owner that died after committing it but before
+    /// replying is asked again by the next owner (started here, as on the first
+    /// connection), which answers with the records; the caller sees the real
+    /// outcome once. Owners that keep dying are retried until [`RETRY_FOR`].
     fn call(&mut self, req: &Request) -> Result<Reply, DeskError> {
-        let mut last = String::new();
-        for _ in 0..ATTEMPTS {
+        let deadline = Instant::now() + RETRY_FOR.max(self.opts.start_timeout);
+        let mut lost = 0usize;
+        loop {
             let conn = match self.conn.as_mut() {
                 Some(c) => c,
-                None => {
-                    let (c, actor) = connect(&self.opts, false)?;
-                    self.actor = actor;
-                    self.conn.insert(c)
-                }
+                None => match connect(&self.opts, false) {
+                    Ok((c, actor)) => {
+                        self.actor = actor;
+                        self.conn.insert(c)
+                    }
+                    // An owner that died or did not come up yet: try the next one.
+                    Err(DeskError::Connection(_)) if lost > 0 && Instant::now() < deadline => {
+                        std::thread::sleep(Duration::from_millis(50));
+                        continue;
+                    }
+                    Err(e) if lost > 0 => {
+                        return Err(self.outcome_unknown(req, lost, &e.to_string(), e))
+                    }
+                    Err(e) => return Err(e),
+                },
             };
             let result =
                 frame::write(conn, req).and_then(|()| frame::read::<Reply>(conn, MAX_REPLY));
@@ -159,14 +178,37 @@ impl Client {
                 Ok(reply) => return Ok(reply),
                 Err(e) => {
                     self.conn = None;
-                    last = e.to_string();
+                    lost += 1;
+                    if Instant::now() >= deadline {
+                        let code = DeskError::Connection(String::new());
+                        return Err(self.outcome_unknown(req, lost, &e.to_string(), code));
+                    }
                 }
             }
         }
-        Err(DeskError::Connection(format!(
-            "lost the connection to the owner of {} {ATTEMPTS} times ({last}); try again",
-            self.opts.dir.display()
-        )))
+    }
+
+    /// The error when the owner kept going away: for a command, it says the
+    /// command may have been recorded (a blind repeat would record it twice).
+    fn outcome_unknown(&self, req: &Request, lost: usize, why: &str, e: DeskError) -> DeskError {
+        let dir = self.opts.dir.display();
+        let code_of = |text: String| match e {
+            DeskError::Connection(_) => DeskError::Connection(text),
+            DeskError::Locked(_) => DeskError::Locked(text),
+            DeskError::Damaged(_) => DeskError::Damaged(text),
+            DeskError::Storage(_) => DeskError::Storage(text),
+            DeskError::Config(_) => DeskError::Config(text),
+            other => other,
+        };
+        match req {
+            Request::Submit { request, .. } => code_of(format!(
+                "lost the connection to the owner of {dir} {lost} times ({why}); the command may or may not \
+                 have been recorded (request key {request}): check with `dutydesk log` before repeating it"
+            )),
+            _ => code_of(format!(
+                "lost the connection to the owner of {dir} {lost} times ({why}); try again"
+            )),
+        }
     }
 }
 

@@ -8,11 +8,13 @@
 //! - `peer` / `operators`: who the client really is, and what they may do;
 //! - `client`: the `DeskApi` a CLI or TUI process uses; `live`: its reconnecting
 //!   subscription; `spawn`: starting a background owner when none is alive;
-//! - `log`: the owner's log file (`DATA/dutydesk.log`).
+//! - `limits`: how many connections, per user and in all, and the hello deadline;
+//! - `log`: the owner's log file (`DATA/dutydesk.log`), bounded.
 
 pub mod client;
 pub mod fanout;
 pub mod frame;
+pub mod limits;
 pub mod live;
 pub mod log;
 pub mod operators;

@@ -8,7 +8,8 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::config::{line_of, load_toml};
-use crate::domain::{Actor, Role};
+use crate::domain::identity::operator_name;
+use crate::domain::{Actor, Lang, Role};
 use crate::error::DeskError;
 
 #[derive(Debug, Deserialize)]
@@ -58,11 +59,12 @@ pub fn load(file: &Path) -> Result<Option<Vec<Operator>>, DeskError> {
                 place("unix_user")
             )));
         }
-        if op.name.trim().is_empty() {
+        if let Err(why) = operator_name(&op.name) {
             return Err(DeskError::Config(format!(
-                "{}: the name of {} must not be empty",
+                "{}: the name of {}: {}",
                 place(&op.unix_user),
-                op.unix_user
+                op.unix_user,
+                crate::domain::wording::reason(&why, Lang::En, &crate::domain::wording::Plain)
             )));
         }
         if !seen.insert(op.unix_user.clone()) {
@@ -81,13 +83,10 @@ pub fn load(file: &Path) -> Result<Option<Vec<Operator>>, DeskError> {
 pub fn resolve(file: &Path, unix_user: &str, requested: Option<&str>) -> Result<Actor, DeskError> {
     match load(file)? {
         None => {
-            let name = requested
-                .map(str::trim)
-                .filter(|n| !n.is_empty())
-                .unwrap_or(unix_user);
-            // Checked here too: a client is not trusted to have checked it.
-            crate::domain::identity::check_name(name)
-                .map_err(|e| DeskError::invalid("--operator", e))?;
+            let name = match requested {
+                Some(n) => operator_name(n).map_err(|why| DeskError::invalid("operator", why))?,
+                None => unix_user.to_string(),
+            };
             Ok(Actor::new(name, unix_user))
         }
         Some(ops) => match ops.into_iter().find(|o| o.unix_user == unix_user) {
@@ -151,5 +150,21 @@ mod tests {
         );
         let err = resolve(&file, "chen", None).unwrap_err().to_string();
         assert!(err.contains("listed twice"), "{err}");
+    }
+
+    #[test]
+    fn names_in_the_file_and_in_a_hello_are_checked_like_any_operator_name() {
+        let (_d, file) = write(
+            "[[operator]]\nunix_user = \"chen\"\nname = \"\\u001b[31mEVIL\"\nrole = \"security\"\n",
+        );
+        let err = resolve(&file, "chen", None).unwrap_err().to_string();
+        assert!(err.contains("operators.toml:2"), "{err}");
+        assert!(err.contains("control characters"), "{err}");
+        let dir = tempfile::tempdir().unwrap();
+        let none = dir.path().join("operators.toml");
+        let err = resolve(&none, "chen", Some(&"x".repeat(100_000))).unwrap_err();
+        assert!(matches!(err, DeskError::Invalid { .. }), "{err}");
+        assert!(err.to_string().contains("at most 64 characters"), "{err}");
+        assert_eq!(resolve(&none, "chen", Some(" 陈 ")).unwrap().operator, "陈");
     }
 }

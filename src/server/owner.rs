@@ -11,7 +11,6 @@ use std::os::fd::AsRawFd;
 use std::os::unix::fs::MetadataExt;
 use std::os::unix::net::UnixListener;
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -20,10 +19,15 @@ use chrono::{DateTime, Utc};
 use crate::clock::{self, Clock, SharedClock};
 use crate::desk::refold::Outcome;
 use crate::desk::{Committed, DataDir, Desk};
+use crate::domain::identity::user_name_of;
 use crate::domain::{Actor, Command};
 use crate::error::DeskError;
 use crate::server::fanout::Fanout;
+use crate::server::frame;
+use crate::server::limits::{Admissions, Limits};
 use crate::server::log::Log;
+use crate::server::peer::peer_of;
+use crate::server::protocol::Reply;
 use crate::server::session;
 
 /// How long a background owner waits with no client before it exits.
@@ -35,7 +39,14 @@ pub struct ServeOptions {
     pub idle_exit: Option<Duration>,
     /// Write `DATA/dutydesk.log` (off only for owners run inside benchmarks).
     pub log: bool,
+    /// How many connections are served, and how long a hello may take
+    /// (lowered only by tests; fitted to the open-file limit at start).
+    pub limits: Limits,
 }
+
+/// The longest pause after a failed accept (out of file descriptors): the
+/// pending connection stays queued, so retrying at once would spin.
+const ACCEPT_BACKOFF_MAX: Duration = Duration::from_millis(100);
 
 /// Takes the owner lock of `dir`, or `None` when another process holds it.
 pub fn elect(dir: &Path) -> Result<Option<File>, DeskError> {
@@ -87,7 +98,8 @@ pub struct Shared {
     pub desk: Mutex<Desk>,
     pub fanout: Fanout,
     pub log: Log,
-    clients: AtomicUsize,
+    pub limits: Limits,
+    admissions: Admissions,
     last_left: Mutex<Instant>,
     base_clock: SharedClock,
     test_clock: Option<Arc<SwitchClock>>,
@@ -152,19 +164,15 @@ impl Shared {
         result
     }
 
-    pub(crate) fn client_came(&self) {
-        self.clients.fetch_add(1, Ordering::SeqCst);
-    }
-
-    pub(crate) fn client_left(&self) {
-        self.clients.fetch_sub(1, Ordering::SeqCst);
+    pub(crate) fn client_left(&self, uid: u32) {
+        self.admissions.left(uid);
         if let Ok(mut t) = self.last_left.lock() {
             *t = Instant::now();
         }
     }
 
     fn idle_for(&self) -> Option<Duration> {
-        if self.clients.load(Ordering::SeqCst) > 0 {
+        if self.admissions.total() > 0 {
             return None;
         }
         self.last_left.lock().ok().map(|t| t.elapsed())
@@ -244,7 +252,8 @@ fn start(data: &DataDir, log: Log, opts: &ServeOptions) -> Result<Started, (Log,
         desk: Mutex::new(desk),
         fanout: Fanout::default(),
         log,
-        clients: AtomicUsize::new(0),
+        limits: opts.limits.fitted_to_open_files(),
+        admissions: Admissions::default(),
         last_left: Mutex::new(Instant::now()),
         base_clock,
         test_clock,
@@ -315,6 +324,44 @@ fn bind(sock: &Path, dir: &Path, log: &Log) -> Result<UnixListener, DeskError> {
     Ok(listener)
 }
 
+/// Counts a new connection in and gives it a thread, or refuses it at once
+/// with the reason (before its hello, so a flood costs one accept each).
+fn admit(shared: &Arc<Shared>, mut stream: std::os::unix::net::UnixStream) {
+    let peer = match peer_of(&stream) {
+        Ok(p) => p,
+        Err(e) => {
+            shared.log.repeated(
+                "peer",
+                "dropping a client: no peer credentials",
+                &e.to_string(),
+            );
+            return;
+        }
+    };
+    let user = user_name_of(peer.uid);
+    if let Err(e) = shared.admissions.admit(&shared.limits, peer.uid, &user) {
+        shared.log.repeated(
+            "refused",
+            "refused a connection",
+            &format!("{user} (pid {}): {e}", peer.pid),
+        );
+        // A fresh socket's buffer takes a small frame at once; never wait on it.
+        let _ = stream.set_write_timeout(Some(Duration::from_millis(100)));
+        let _ = frame::write(&mut stream, &Reply::Error(e));
+        return;
+    }
+    let sh = shared.clone();
+    let spawned = std::thread::Builder::new()
+        .name("dutydesk-session".into())
+        .spawn(move || session::run(sh, stream, peer, user));
+    if let Err(e) = spawned {
+        shared.client_left(peer.uid);
+        shared
+            .log
+            .repeated("thread", "cannot start a client thread", &e.to_string());
+    }
+}
+
 fn accept_loop(
     shared: &Arc<Shared>,
     listener: &UnixListener,
@@ -322,6 +369,7 @@ fn accept_loop(
     opts: &ServeOptions,
 ) -> Result<(), DeskError> {
     let sock = shared.dir.socket();
+    let mut backoff = Duration::ZERO;
     loop {
         let mut pfd = libc::pollfd {
             fd: listener.as_raw_fd(),
@@ -333,21 +381,19 @@ fn accept_loop(
         loop {
             match listener.accept() {
                 Ok((stream, _)) => {
-                    shared.client_came();
-                    let sh = shared.clone();
-                    let spawned = std::thread::Builder::new()
-                        .name("dutydesk-session".into())
-                        .spawn(move || session::run(sh, stream));
-                    if let Err(e) = spawned {
-                        shared.client_left();
-                        shared
-                            .log
-                            .error(&format!("cannot start a client thread: {e}"));
-                    }
+                    backoff = Duration::ZERO;
+                    admit(shared, stream);
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => break,
                 Err(e) => {
-                    shared.log.warn(&format!("accept failed: {e}"));
+                    // Out of file descriptors (or memory): the connection stays
+                    // queued and poll says so at once; pause, growing, so the
+                    // owner does not spin, and log the burst once a second.
+                    backoff = (backoff * 2).clamp(Duration::from_millis(5), ACCEPT_BACKOFF_MAX);
+                    shared
+                        .log
+                        .repeated("accept", "accept failed", &e.to_string());
+                    std::thread::sleep(backoff);
                     break;
                 }
             }

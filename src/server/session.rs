@@ -7,19 +7,16 @@ use std::io::Write;
 use std::os::unix::net::UnixStream;
 use std::sync::mpsc::RecvTimeoutError;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use crate::domain::identity::user_name_of;
 use crate::domain::Actor;
 use crate::error::DeskError;
 use crate::server::frame::{self, FrameError, MAX_REQUEST, VERSION};
 use crate::server::operators;
 use crate::server::owner::Shared;
-use crate::server::peer::peer_of;
+use crate::server::peer::Peer;
 use crate::server::protocol::{Reply, Request};
 
-/// A client has this long to say hello.
-const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
 /// A client that does not take a reply for this long is gone.
 const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
 /// An idle subscriber is pinged this often, so one that vanished is noticed.
@@ -27,36 +24,60 @@ const PING_EVERY: Duration = Duration::from_secs(15);
 /// The most records one `Records` reply carries; the client pages.
 pub const RECORDS_PAGE: u32 = 2000;
 
-struct Left<'a>(&'a Shared);
+struct Left<'a>(&'a Shared, u32);
 
 impl Drop for Left<'_> {
     fn drop(&mut self) {
-        self.0.client_left();
+        self.0.client_left(self.1);
     }
 }
 
-pub fn run(shared: Arc<Shared>, mut stream: UnixStream) {
-    let _left = Left(&shared);
-    let peer = match peer_of(&stream) {
-        Ok(p) => p,
-        Err(e) => {
-            shared
-                .log
-                .warn(&format!("dropping a client: no peer credentials ({e})"));
-            return;
+/// Reads with one deadline for a whole frame: the socket's timeout is set to
+/// what is left before each read, so a client sending a byte now and then
+/// cannot hold its connection past the deadline.
+struct Deadline<'a> {
+    stream: &'a UnixStream,
+    until: Instant,
+}
+
+impl std::io::Read for Deadline<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let left = self.until.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                "no hello in time",
+            ));
         }
-    };
-    let user = user_name_of(peer.uid);
+        self.stream.set_read_timeout(Some(left))?;
+        (&mut &*self.stream).read(buf)
+    }
+}
+
+/// Serves one admitted connection; `peer` and `user` were found at accept.
+pub fn run(shared: Arc<Shared>, mut stream: UnixStream, peer: Peer, user: String) {
+    let _left = Left(&shared, peer.uid);
     let who = format!("{user} (pid {})", peer.pid);
-    let _ = stream.set_read_timeout(Some(HELLO_TIMEOUT));
     let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
-    let hello = match frame::read::<Request>(&mut stream, MAX_REQUEST) {
+    let mut hello_reader = Deadline {
+        stream: &stream,
+        until: Instant::now() + shared.limits.hello,
+    };
+    let hello = match frame::read::<Request>(&mut hello_reader, MAX_REQUEST) {
         Ok(h) => h,
         Err(FrameError::Closed) => return,
         Err(e) => {
+            // Each kind of failure once a second: a flood of slow or garbled
+            // connections must not flood the log, yet every reason shows.
+            let kind = match e {
+                FrameError::TooLarge(_) => "hello-too-large",
+                FrameError::Version(_) => "hello-version",
+                FrameError::Malformed(_) => "hello-malformed",
+                _ => "hello-io",
+            };
             shared
                 .log
-                .warn(&format!("dropping client {who}: before hello: {e}"));
+                .repeated(kind, "dropping client before hello", &format!("{who}: {e}"));
             return;
         }
     };
@@ -66,23 +87,30 @@ pub fn run(shared: Arc<Shared>, mut stream: UnixStream) {
         now,
     } = hello
     else {
-        shared.log.warn(&format!(
-            "dropping client {who}: it did not start with hello"
-        ));
+        let why = format!("{who}: it did not start with hello");
+        shared
+            .log
+            .repeated("hello-missing", "dropping client", &why);
         return;
     };
     if version != VERSION {
         let e = DeskError::Connection(format!(
             "this owner speaks protocol version {VERSION}, the client {version}; run the same dutydesk version everywhere"
         ));
-        shared.log.warn(&format!("refusing client {who}: {e}"));
+        let why = format!("{who}: {e}");
+        shared
+            .log
+            .repeated("hello-protocol", "refusing client", &why);
         let _ = frame::write(&mut stream, &Reply::Error(e));
         return;
     }
     let actor = match operators::resolve(&shared.dir.operators(), &user, operator.as_deref()) {
         Ok(a) => a,
         Err(e) => {
-            shared.log.warn(&format!("refusing client {who}: {e}"));
+            let why = format!("{who}: {e}");
+            shared
+                .log
+                .repeated("hello-refused", "refusing client", &why);
             let _ = frame::write(&mut stream, &Reply::Error(e));
             return;
         }
@@ -101,14 +129,15 @@ pub fn run(shared: Arc<Shared>, mut stream: UnixStream) {
             Ok(r) => r,
             Err(FrameError::Closed) => return,
             Err(e) => {
-                shared.log.warn(&format!("dropping client {who}: {e}"));
+                let why = format!("{who}: {e}");
+                shared.log.repeated("request-bad", "dropping client", &why);
                 return;
             }
         };
         let reply = match req {
             Request::Submit { cmd, request } => {
                 match shared.submit(&actor, &clock, &cmd, request) {
-                    Ok(c) => match to_bytes(&c.records) {
+                    Ok(c) => match to_bytes(&c.records).inspect(|_| die_after_commit()) {
                         Ok(records) => Reply::Committed {
                             records,
                             warnings: c.warnings,
@@ -155,6 +184,28 @@ pub fn run(shared: Arc<Shared>, mut stream: UnixStream) {
                 .log
                 .warn(&format!("dropping client {who}: cannot reply: {e}"));
             return;
+        }
+    }
+}
+
+/// A test hook (debug builds only): when `DUTYDESK_TEST_DIE_AFTER_COMMIT` names
+/// a file holding a count, the owner takes one off it (removing the file at
+/// zero) and kills itself after the command is durable but before the reply:
+/// the one moment a client cannot know the outcome. The count lets a test have
+/// several owners in a row die there.
+fn die_after_commit() {
+    #[cfg(debug_assertions)]
+    if let Some(file) = std::env::var_os("DUTYDESK_TEST_DIE_AFTER_COMMIT") {
+        let left = std::fs::read_to_string(&file)
+            .ok()
+            .and_then(|t| t.trim().parse::<u32>().ok());
+        if let Some(n) = left.filter(|n| *n > 0) {
+            let _ = match n {
+                1 => std::fs::remove_file(&file),
+                _ => std::fs::write(&file, (n - 1).to_string()),
+            };
+            // SAFETY: sends SIGKILL to this process, as an operator's kill -9 would.
+            unsafe { libc::kill(libc::getpid(), libc::SIGKILL) };
         }
     }
 }

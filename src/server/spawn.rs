@@ -3,7 +3,7 @@
 //! it outlives the command that started it and never writes to its terminal.
 
 use std::io::{Read, Seek, SeekFrom};
-use std::os::unix::process::CommandExt;
+use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
@@ -89,6 +89,12 @@ impl Starter {
             Some(7) => DeskError::Damaged(why),
             Some(8) => DeskError::Storage(why),
             Some(9) => DeskError::Config(why),
+            // Killed (an operator, the OOM killer): it started, then was stopped.
+            None => DeskError::Connection(format!(
+                "the owner process was stopped by signal {} before it answered; see {}",
+                status.signal().unwrap_or(0),
+                self.log.display()
+            )),
             _ => DeskError::Connection(format!("the owner process could not start: {why}")),
         })
     }
