@@ -691,7 +691,7 @@ fn operator_names_with_escapes_or_over_64_characters_are_refused_wherever_they_e
             &site,
             &args,
             2,
-            &["--operator", "control characters", "U+001B"],
+            &["--operator", "control characters", "'\\e[31mEVIL\\e[0m'"],
         );
         let args = ["--operator", long.as_str(), "tickets"];
         refused(&site, &args, 2, &["at most 64 characters"]);

@@ -18,8 +18,10 @@ impl Jump {
     }
 
     /// How far the clock moved, in seconds (never negative).
+    /// How far the clock moved, to the nearest second (a jump is read from two
+    /// clock readings a few milliseconds apart, and an hour is an hour).
     pub fn seconds(&self) -> i64 {
-        (self.to_us - self.from_us).abs() / 1_000_000
+        ((self.to_us - self.from_us).abs() + 500_000) / 1_000_000
     }
 }
 
