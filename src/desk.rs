@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 
 use crate::clock::{Reading, SharedClock};
+use crate::config::plans::Plans;
 use crate::config::site::Site;
 use crate::domain::{Actor, Command, Event};
-use crate::emergency::Plans;
 use crate::error::DeskError;
 use crate::rules::{self, Context};
 use crate::state::{checkpoint, State};
@@ -307,7 +307,7 @@ impl Desk {
             // The report is written (whole, fsynced) before it is recorded: a crash
             // in between leaves an unrecorded file, which is no evidence and which
             // the next report of the run overwrites.
-            let run = rules::emergency::find_run(&self.state, run)?.id.clone();
+            let run = self.state.find_run(run)?.id.clone();
             let at_us = now.timestamp_micros().max(self.state.last_at_us);
             let hook = self.evidence.as_deref().ok_or_else(no_writer)?;
             let path = hook.incident_report(self, &run, at_us)?;

@@ -18,7 +18,7 @@ use crate::desk::{DataDir, Desk};
 use crate::domain::Lang;
 use crate::error::DeskError;
 
-pub const DEMO_SITE: &str = include_str!("../../fixtures/demo/site.toml");
+pub use crate::config::site::DEMO_SITE;
 pub const EVENING: &str = include_str!("../../fixtures/demo/evening.toml");
 
 /// Loads the demo into `dir` (which must hold no store yet). Returns the number of records.

@@ -1,8 +1,8 @@
 //! Emergency runs: a plan followed step by step, every step recorded.
 
 use crate::domain::{
-    Command, Event, Forbidden, Kind, Missing, Priority, Reason, Refusal, StepAction, TicketId,
-    TicketState, Warning,
+    Command, Event, Kind, Missing, Priority, Reason, Refusal, StepAction, TicketId, TicketState,
+    Warning,
 };
 use crate::error::DeskError;
 use crate::rules::{optional_text, required_text, tickets, Context, Decision};
@@ -117,17 +117,7 @@ pub fn decide(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, D
                             step: *step,
                         }));
                     }
-                    if s.critical {
-                        if let Some(role) = ctx.actor.role {
-                            if role != crate::domain::Role::DutyManager {
-                                return Err(DeskError::Forbidden(Forbidden::RoleMayNotOverride {
-                                    operator: ctx.actor.operator.clone(),
-                                    unix_user: ctx.actor.unix_user.clone(),
-                                    role,
-                                }));
-                            }
-                        }
-                    }
+                    // Who may override is `roles::check`'s, before any rule runs.
                     Event::EmergencyStepSkipped {
                         run: r.id.clone(),
                         step: *step,
@@ -143,7 +133,7 @@ pub fn decide(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, D
             })
         }
         Command::EmergencyNote { run, text } => {
-            let r = find_run(state, run)?;
+            let r = state.find_run(run)?;
             Ok(Decision::of(vec![Event::EmergencyNoted {
                 run: r.id.clone(),
                 text: required_text("note", text)?,
@@ -173,7 +163,7 @@ pub fn decide(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, D
         }
         Command::EmergencyReport { run } => {
             // The desk writes the file and adds its record (`IncidentReportWritten`).
-            find_run(state, run)?;
+            state.find_run(run)?;
             Ok(Decision::default())
         }
         _ => Err(DeskError::Internal(format!(
@@ -183,16 +173,8 @@ pub fn decide(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, D
     }
 }
 
-pub fn find_run<'a>(state: &'a State, id: &str) -> Result<&'a Run, DeskError> {
-    state.run(id).ok_or_else(|| {
-        DeskError::NotFound(Missing::Run {
-            id: id.trim().to_string(),
-        })
-    })
-}
-
 fn active_run<'a>(state: &'a State, id: &str) -> Result<&'a Run, DeskError> {
-    let r = find_run(state, id)?;
+    let r = state.find_run(id)?;
     if !r.is_active() {
         return Err(DeskError::Refused(Refusal::RunClosed { run: r.id.clone() }));
     }

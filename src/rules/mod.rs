@@ -9,9 +9,9 @@ pub mod tickets;
 
 use chrono::{DateTime, Utc};
 
+use crate::config::plans::Plans;
 use crate::config::site::Site;
 use crate::domain::{Actor, Command, Event, Reason, Warning};
-use crate::emergency::Plans;
 use crate::error::DeskError;
 use crate::state::State;
 

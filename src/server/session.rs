@@ -243,7 +243,7 @@ enum SnapshotReply<'a> {
 struct SnapshotRef<'a> {
     state: &'a crate::state::State,
     site: &'a crate::config::site::Site,
-    plans: &'a crate::emergency::Plans,
+    plans: &'a crate::config::plans::Plans,
     head_hash: [u8; 32],
     store_bytes: u64,
     alarm: Option<&'a str>,
@@ -329,7 +329,7 @@ mod snapshot_tests {
     fn the_borrowed_snapshot_encodes_exactly_like_the_reply() {
         let state = crate::state::State::new();
         let site = crate::config::site::Site::builtin().unwrap();
-        let plans = crate::emergency::Plans::builtin().unwrap();
+        let plans = crate::config::plans::Plans::builtin().unwrap();
         let owned = Reply::Snapshot(Box::new(Snapshot {
             state: state.clone(),
             site: site.clone(),

@@ -55,6 +55,15 @@ impl State {
         self.runs.get(&run_number(id_text)?)
     }
 
+    /// The run `id` names, or the error a user sees for one that does not exist.
+    pub fn find_run(&self, id: &str) -> Result<&Run, crate::error::DeskError> {
+        self.run(id).ok_or_else(|| {
+            crate::error::DeskError::NotFound(crate::domain::Missing::Run {
+                id: id.trim().to_string(),
+            })
+        })
+    }
+
     pub fn next_ticket_number(&self) -> u64 {
         self.tickets.keys().next_back().map(|n| n + 1).unwrap_or(1)
     }
