@@ -8,6 +8,7 @@ use std::sync::mpsc;
 use crate::clock::{Reading, SharedClock};
 use crate::config::plans::Plans;
 use crate::config::site::Site;
+use crate::datadir::DataDir;
 use crate::domain::{Actor, Command, Event};
 use crate::error::DeskError;
 use crate::rules::{self, Context};
@@ -15,58 +16,6 @@ use crate::state::{checkpoint, State};
 use crate::store::{Body, Head, Record, Store};
 
 pub mod refold;
-
-/// Where things live in a data directory.
-#[derive(Debug, Clone)]
-pub struct DataDir(pub PathBuf);
-
-impl DataDir {
-    pub fn store(&self) -> PathBuf {
-        self.0.join("store")
-    }
-    pub fn site(&self) -> PathBuf {
-        self.0.join("site.toml")
-    }
-    pub fn checklists(&self) -> PathBuf {
-        self.0.join("checklists")
-    }
-    pub fn exports(&self) -> PathBuf {
-        self.0.join("exports")
-    }
-    pub fn reports(&self) -> PathBuf {
-        self.0.join("reports")
-    }
-    pub fn operators(&self) -> PathBuf {
-        self.0.join("operators.toml")
-    }
-    pub fn socket(&self) -> PathBuf {
-        self.0.join("owner.sock")
-    }
-    pub fn owner_lock(&self) -> PathBuf {
-        self.0.join("owner.lock")
-    }
-    pub fn checkpoint(&self) -> PathBuf {
-        self.0.join("checkpoint.bin")
-    }
-    pub fn server_log(&self) -> PathBuf {
-        self.0.join("dutydesk.log")
-    }
-    /// What no file the user names may replace: the store (journal, marker and
-    /// sled's files) and the desk's own files beside it.
-    pub fn kept(&self) -> crate::fsx::Kept {
-        crate::fsx::Kept {
-            dirs: vec![self.store()],
-            files: vec![
-                self.socket(),
-                self.owner_lock(),
-                self.checkpoint(),
-                self.server_log(),
-                self.site(),
-                self.operators(),
-            ],
-        }
-    }
-}
 
 /// What a successful command gives back: its records, durable on disk, and any
 /// warnings the operator should see (the command was accepted all the same).

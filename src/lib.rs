@@ -15,6 +15,7 @@
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod datadir;
 pub mod demo;
 pub mod desk;
 pub mod display;
@@ -31,6 +32,7 @@ pub mod state;
 pub mod store;
 pub mod tui;
 
-pub use desk::{Committed, DataDir, Desk};
+pub use datadir::DataDir;
+pub use desk::{Committed, Desk};
 pub use error::DeskError;
 pub use seam::{DeskApi, Live, Local, Snapshot};

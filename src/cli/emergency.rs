@@ -547,7 +547,7 @@ fn write_report(
     out: Option<&PathBuf>,
     data: &Path,
 ) -> Result<i32, DeskError> {
-    let kept = crate::desk::DataDir(data.to_path_buf()).kept();
+    let kept = crate::datadir::DataDir(data.to_path_buf()).kept();
     // A copy the user names is checked before anything is recorded, so a
     // refused path (the store, a device) leaves the log as it was.
     if let Some(copy) = out {

@@ -19,7 +19,8 @@ use std::path::{Path, PathBuf};
 use chrono::Offset;
 
 use crate::clock::SharedClock;
-use crate::desk::{CrashPoint, DataDir, Desk, EvidenceWriter};
+use crate::datadir::DataDir;
+use crate::desk::{CrashPoint, Desk, EvidenceWriter};
 use crate::emergency::report;
 use crate::error::DeskError;
 use crate::export::bundle;

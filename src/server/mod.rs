@@ -12,6 +12,7 @@
 //! - `log`: the owner's log file (`DATA/dutydesk.log`), bounded.
 
 pub mod client;
+pub mod dial;
 pub mod fanout;
 pub mod frame;
 pub mod limits;

@@ -17,8 +17,9 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 
 use crate::clock::{self, Clock, SharedClock};
+use crate::datadir::DataDir;
 use crate::desk::refold::Outcome;
-use crate::desk::{Committed, DataDir, Desk};
+use crate::desk::{Committed, Desk};
 use crate::domain::identity::user_name_of;
 use crate::domain::{Actor, Command};
 use crate::error::DeskError;
@@ -72,11 +73,7 @@ pub fn elect(dir: &Path) -> Result<Option<File>, DeskError> {
     }
 }
 
-/// The pid the current owner wrote into its lock file (for messages and tests).
-pub fn owner_pid(dir: &Path) -> Option<u32> {
-    let text = std::fs::read_to_string(DataDir(dir.to_path_buf()).owner_lock()).ok()?;
-    text.trim().parse().ok()
-}
+pub use crate::datadir::owner_pid;
 
 /// A clock the owner points at the connection being served, used only when the
 /// owner itself runs on `DUTYDESK_NOW` (tests): then each client's own
