@@ -5,12 +5,13 @@
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 
-use crate::clock::{Reading, SharedClock};
+use crate::clock::{Reader, SharedClock};
 use crate::config::plans::Plans;
 use crate::config::site::Site;
 use crate::datadir::DataDir;
 use crate::domain::{Actor, Command, Event};
 use crate::error::DeskError;
+use crate::rules::framing::Placed;
 use crate::rules::{self, Context};
 use crate::state::{checkpoint, State};
 use crate::store::{Body, Head, Record, Store};
@@ -35,9 +36,8 @@ pub struct Desk {
     /// while an owner runs take effect on the next command (see `refresh_config`).
     config_seen: Vec<(PathBuf, Option<std::time::SystemTime>, u64)>,
     clock: SharedClock,
-    /// The wall time and the monotonic time of the last clock reading a command
-    /// was recorded with, to tell a clock being set from time passing.
-    last_reading: Option<(i64, std::time::Duration)>,
+    /// Reads the clock for each command (see [`Reader`]).
+    reader: Reader,
     subscribers: Vec<mpsc::Sender<Record>>,
     /// Writes handover exports and incident reports; see [`Desk::set_evidence`].
     evidence: Option<Box<dyn EvidenceWriter>>,
@@ -158,7 +158,7 @@ impl Desk {
             plans,
             config_seen,
             clock,
-            last_reading: None,
+            reader: Reader::default(),
             subscribers: Vec::new(),
             evidence: None,
             alarm: None,
@@ -228,20 +228,8 @@ impl Desk {
         // Files a crash or a full disk left unwritten are written before anything
         // new; their records come first in what this command returns.
         let (mut records, mut late) = self.write_pending();
-        let wall_us = self.clock.now().timestamp_micros();
-        let monotonic = self.clock.monotonic();
-        let passed = match (self.last_reading, monotonic) {
-            (Some((last_wall, last_mono)), Some(mono)) => {
-                let us = mono.saturating_sub(last_mono).as_micros();
-                Some((last_wall, i64::try_from(us).unwrap_or(i64::MAX)))
-            }
-            _ => None,
-        };
-        let reading = Reading {
-            wall_us,
-            expected_us: passed.map(|(last_wall, us)| last_wall.saturating_add(us)),
-            measured_us: passed.map(|(_, us)| self.state.last_at_us.saturating_add(us)),
-        };
+        let taken = self.reader.read(&*self.clock, self.state.last_at_us);
+        let reading = taken.reading;
         // Times never run backwards in the log, even if the system clock does.
         let now = rules::clock::log_now(&self.state, &reading, &self.site);
         let ctx = Context {
@@ -265,8 +253,9 @@ impl Desk {
                 .events
                 .push(Event::IncidentReportWritten { run, path });
         }
-        let own = self.commit(actor, now, request.clone(), decision.events)?;
-        self.last_reading = monotonic.map(|m| (wall_us, m));
+        let placed = rules::framing::place(&self.state, decision.events);
+        let own = self.commit(actor, now, request.clone(), placed)?;
+        self.reader.keep(&taken);
         if let Some(key) = &request {
             self.sent.remember(key, cmd);
         }
@@ -349,73 +338,35 @@ impl Desk {
             hook.reached(CrashPoint::AfterFiles);
         }
         let now = self.clock.now();
-        self.commit(
-            actor,
-            now,
-            request,
-            vec![Event::ExportWritten { shift, paths }],
-        )
+        let events = vec![Event::ExportWritten { shift, paths }];
+        let events = rules::framing::framed(&self.state, &self.site, actor, events);
+        let placed = rules::framing::place(&self.state, events);
+        self.commit(actor, now, request, placed)
     }
 
-    /// Appends `events` (after the store's first record and an opening shift, when
-    /// due) as one durable batch, folds them in and tells subscribers.
+    /// Appends the events the rules placed as one durable batch, folds them in
+    /// and tells subscribers. Nothing is decided here.
     fn commit(
         &mut self,
         actor: &Actor,
         now: chrono::DateTime<chrono::Utc>,
         request: Option<String>,
-        decided: Vec<Event>,
+        placed: Vec<Placed>,
     ) -> Result<Vec<Record>, DeskError> {
-        let mut events = Vec::new();
-        if self.state.store_is_new() {
-            events.push(Event::StoreCreated {
-                site: format!("{} {}", self.site.site.name_en, self.site.site.name_zh),
-            });
-        }
-        // The first command when no shift is open opens one for its operator.
-        // (A recorded clock jump may come before it.)
-        let opens_shift = decided
-            .iter()
-            .any(|e| matches!(e, Event::ShiftStarted { .. }));
-        let mut shift = self.state.shifts.current().map(|s| s.id);
-        if shift.is_none() && !opens_shift {
-            let id = self.state.shifts.next_id();
-            events.push(Event::ShiftStarted {
-                shift: id,
-                operator: actor.operator.clone(),
-            });
-            shift = Some(id);
-        }
-        events.extend(decided);
         // Times never run backwards in the log, even if the system clock does.
         let at_us = now.timestamp_micros().max(self.state.last_at_us);
-        let mut bodies = Vec::with_capacity(events.len());
-        for event in events {
-            let this_shift = match &event {
-                Event::ShiftStarted { shift: s, .. } => {
-                    shift = Some(*s);
-                    *s
-                }
-                Event::HandoverOffered {
-                    from_shift,
-                    to_shift,
-                    ..
-                } => {
-                    shift = Some(*to_shift);
-                    *from_shift
-                }
-                _ => shift.unwrap_or(0),
-            };
-            bodies.push(Body {
+        let bodies = placed
+            .into_iter()
+            .map(|p| Body {
                 seq: 0,
                 at_us,
                 operator: actor.operator.clone(),
                 unix_user: actor.unix_user.clone(),
-                shift: this_shift,
+                shift: p.shift,
                 request: request.clone(),
-                event,
-            });
-        }
+                event: p.event,
+            })
+            .collect();
         let records = self.append(bodies)?;
         for r in &records {
             self.state.apply(r);
@@ -507,13 +458,6 @@ impl Desk {
     /// Records from `from` on, at most `limit`.
     pub fn records(&self, from: u64, limit: usize) -> Result<Vec<Record>, DeskError> {
         self.store.records_from(from).take(limit).collect()
-    }
-}
-
-impl State {
-    /// Whether nothing has been recorded yet.
-    pub fn store_is_new(&self) -> bool {
-        self.seq == 0
     }
 }
 

@@ -197,20 +197,17 @@ fn step_index(r: &Run, step: u32) -> Result<usize, DeskError> {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
     use chrono::{Duration, TimeZone, Utc};
 
     use crate::clock::ManualClock;
-    use crate::desk::Desk;
     use crate::domain::{wording, Actor, Command, Lang, Refusal, Role, StepAction, Warning};
     use crate::error::DeskError;
+    use crate::rules::bench::Bench as Desk;
 
-    fn desk() -> (tempfile::TempDir, Desk, ManualClock) {
-        let dir = tempfile::tempdir().unwrap();
+    /// The rules on a bench: no store, no desk.
+    fn desk() -> (Desk, ManualClock) {
         let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 25, 15, 0, 0).unwrap());
-        let desk = Desk::open(dir.path(), Arc::new(clock.clone())).unwrap();
-        (dir, desk, clock)
+        (Desk::new(clock.clone()), clock)
     }
 
     fn with_role(role: Option<Role>) -> Actor {
@@ -246,7 +243,7 @@ mod tests {
 
     #[test]
     fn only_the_duty_manager_overrides_a_critical_step_once_roles_exist() {
-        let (_dir, mut d, _) = desk();
+        let (mut d, _) = desk();
         let dispatcher = with_role(Some(Role::Dispatcher));
         start(&mut d, &dispatcher);
         let e = d.submit(&dispatcher, &skip(1, true), None).unwrap_err();
@@ -262,7 +259,7 @@ mod tests {
 
     #[test]
     fn critical_skip_needs_override_and_a_reason_without_roles_too() {
-        let (_dir, mut d, _) = desk();
+        let (mut d, _) = desk();
         let a = with_role(None);
         start(&mut d, &a);
         let e = d.submit(&a, &skip(2, false), None).unwrap_err();
@@ -293,7 +290,7 @@ mod tests {
 
     #[test]
     fn doing_a_step_late_or_without_its_value_warns_but_records() {
-        let (_dir, mut d, clock) = desk();
+        let (mut d, clock) = desk();
         let a = with_role(None);
         start(&mut d, &a);
         let done = |step| Command::EmergencyStep {
@@ -321,7 +318,7 @@ mod tests {
 
     #[test]
     fn close_waits_for_critical_steps_and_a_closed_run_takes_only_notes() {
-        let (_dir, mut d, _) = desk();
+        let (mut d, _) = desk();
         let a = with_role(None);
         start(&mut d, &a);
         let close = Command::EmergencyClose { run: "em1".into() };

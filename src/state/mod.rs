@@ -45,6 +45,11 @@ impl State {
         State::default()
     }
 
+    /// Whether nothing has been recorded yet.
+    pub fn store_is_new(&self) -> bool {
+        self.seq == 0
+    }
+
     pub fn ticket(&self, id_text: &str) -> Option<&Ticket> {
         self.tickets
             .get(&TicketId::number_of(id_text)?)
