@@ -32,6 +32,10 @@ pub mod state;
 pub mod store;
 pub mod tui;
 
+// Reads `src/` and fails on any import that points up the layers.
+#[cfg(test)]
+mod layer_test;
+
 pub use datadir::DataDir;
 pub use desk::{Committed, Desk};
 pub use error::DeskError;
