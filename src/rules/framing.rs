@@ -82,11 +82,10 @@ pub fn place(state: &State, events: Vec<Event>) -> Vec<Placed> {
 mod tests {
     use chrono::{TimeZone, Utc};
 
-    use crate::clock::{ManualClock, Reading};
+    use crate::clock::Reading;
     use crate::config::plans::Plans;
     use crate::config::site::Site;
     use crate::domain::{Actor, Command, Event, Kind};
-    use crate::rules::bench::Bench;
     use crate::rules::{decide, Context};
     use crate::state::State;
 
@@ -148,26 +147,5 @@ mod tests {
             .map(|p| p.shift)
             .collect();
         assert_eq!(shifts, [1, 1, 1]);
-    }
-
-    #[test]
-    fn a_shift_opens_once_and_the_store_is_created_once() {
-        let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 25, 21, 0, 0).unwrap());
-        let mut bench = Bench::new(clock);
-        let wang = Actor::new("王军", "wang");
-        // `shift start` as the first command opens the shift itself: no second one.
-        let first = bench.submit(&wang, &Command::ShiftStart, None).unwrap();
-        let events: Vec<Event> = first.records.iter().map(|r| r.body.event.clone()).collect();
-        assert_eq!(
-            names(&events),
-            ["StoreCreated", "ShiftStarted"],
-            "{events:?}"
-        );
-        assert!(first.records.iter().all(|r| r.body.shift == 1));
-        let next = bench.submit(&wang, &call(), None).unwrap();
-        let events: Vec<Event> = next.records.iter().map(|r| r.body.event.clone()).collect();
-        assert_eq!(names(&events), ["TicketOpened"], "{events:?}");
-        assert_eq!(next.records[0].body.shift, 1);
-        assert_eq!(bench.state().shifts.all.len(), 1);
     }
 }

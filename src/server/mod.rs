@@ -23,6 +23,7 @@ pub mod owner;
 pub mod peer;
 pub mod protocol;
 pub mod session;
+pub mod shared;
 pub mod spawn;
 
 pub use client::{Client, ClientOptions};

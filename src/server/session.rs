@@ -13,9 +13,9 @@ use crate::domain::Actor;
 use crate::error::DeskError;
 use crate::server::frame::{self, FrameError, MAX_REQUEST, VERSION};
 use crate::server::operators;
-use crate::server::owner::Shared;
 use crate::server::peer::Peer;
 use crate::server::protocol::{Reply, Request};
+use crate::server::shared::Shared;
 
 /// A client that does not take a reply for this long is gone.
 const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
