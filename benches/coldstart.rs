@@ -15,7 +15,8 @@ use std::time::{Duration, Instant};
 
 use common::{ms, percentile};
 use dutydesk::clock::SystemClock;
-use dutydesk::desk::{DataDir, Desk};
+use dutydesk::datadir::DataDir;
+use dutydesk::desk::Desk;
 use dutydesk::domain::Lang;
 
 fn time(runs: usize, mut f: impl FnMut()) -> Vec<Duration> {

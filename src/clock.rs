@@ -132,6 +132,49 @@ pub struct Reading {
     pub measured_us: Option<i64>,
 }
 
+/// Takes the [`Reading`] of each command: remembers the wall and monotonic time
+/// of the last reading a command was recorded with, to tell a clock being set
+/// from time passing. The desk keeps one; so do the rules' tests.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Reader {
+    last: Option<(i64, std::time::Duration)>,
+}
+
+/// A reading, with the monotonic time it was taken at (for [`Reader::keep`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Taken {
+    pub reading: Reading,
+    monotonic: Option<std::time::Duration>,
+}
+
+impl Reader {
+    /// Reads `clock` for a command; `last_at_us` is the time of the log's last record.
+    pub fn read(&self, clock: &dyn Clock, last_at_us: i64) -> Taken {
+        let wall_us = clock.now().timestamp_micros();
+        let monotonic = clock.monotonic();
+        let passed = match (self.last, monotonic) {
+            (Some((last_wall, last_mono)), Some(mono)) => {
+                let us = mono.saturating_sub(last_mono).as_micros();
+                Some((last_wall, i64::try_from(us).unwrap_or(i64::MAX)))
+            }
+            _ => None,
+        };
+        Taken {
+            reading: Reading {
+                wall_us,
+                expected_us: passed.map(|(last_wall, us)| last_wall.saturating_add(us)),
+                measured_us: passed.map(|(_, us)| last_at_us.saturating_add(us)),
+            },
+            monotonic,
+        }
+    }
+
+    /// Remembers `taken` once its command is recorded (a refused one is not).
+    pub fn keep(&mut self, taken: &Taken) {
+        self.last = taken.monotonic.map(|m| (taken.reading.wall_us, m));
+    }
+}
+
 /// Seconds from `from_us` to `to_us`, never negative: an age or a duration
 /// measured against a clock that was set back is zero, not "-1h00".
 pub fn seconds_between(from_us: i64, to_us: i64) -> i64 {

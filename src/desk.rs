@@ -5,68 +5,18 @@
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 
-use crate::clock::{Reading, SharedClock};
+use crate::clock::{Reader, SharedClock};
+use crate::config::plans::Plans;
 use crate::config::site::Site;
+use crate::datadir::DataDir;
 use crate::domain::{Actor, Command, Event};
-use crate::emergency::Plans;
 use crate::error::DeskError;
+use crate::rules::framing::Placed;
 use crate::rules::{self, Context};
 use crate::state::{checkpoint, State};
 use crate::store::{Body, Head, Record, Store};
 
 pub mod refold;
-
-/// Where things live in a data directory.
-#[derive(Debug, Clone)]
-pub struct DataDir(pub PathBuf);
-
-impl DataDir {
-    pub fn store(&self) -> PathBuf {
-        self.0.join("store")
-    }
-    pub fn site(&self) -> PathBuf {
-        self.0.join("site.toml")
-    }
-    pub fn checklists(&self) -> PathBuf {
-        self.0.join("checklists")
-    }
-    pub fn exports(&self) -> PathBuf {
-        self.0.join("exports")
-    }
-    pub fn reports(&self) -> PathBuf {
-        self.0.join("reports")
-    }
-    pub fn operators(&self) -> PathBuf {
-        self.0.join("operators.toml")
-    }
-    pub fn socket(&self) -> PathBuf {
-        self.0.join("owner.sock")
-    }
-    pub fn owner_lock(&self) -> PathBuf {
-        self.0.join("owner.lock")
-    }
-    pub fn checkpoint(&self) -> PathBuf {
-        self.0.join("checkpoint.bin")
-    }
-    pub fn server_log(&self) -> PathBuf {
-        self.0.join("dutydesk.log")
-    }
-    /// What no file the user names may replace: the store (journal, marker and
-    /// sled's files) and the desk's own files beside it.
-    pub fn kept(&self) -> crate::fsx::Kept {
-        crate::fsx::Kept {
-            dirs: vec![self.store()],
-            files: vec![
-                self.socket(),
-                self.owner_lock(),
-                self.checkpoint(),
-                self.server_log(),
-                self.site(),
-                self.operators(),
-            ],
-        }
-    }
-}
 
 /// What a successful command gives back: its records, durable on disk, and any
 /// warnings the operator should see (the command was accepted all the same).
@@ -86,9 +36,8 @@ pub struct Desk {
     /// while an owner runs take effect on the next command (see `refresh_config`).
     config_seen: Vec<(PathBuf, Option<std::time::SystemTime>, u64)>,
     clock: SharedClock,
-    /// The wall time and the monotonic time of the last clock reading a command
-    /// was recorded with, to tell a clock being set from time passing.
-    last_reading: Option<(i64, std::time::Duration)>,
+    /// Reads the clock for each command (see [`Reader`]).
+    reader: Reader,
     subscribers: Vec<mpsc::Sender<Record>>,
     /// Writes handover exports and incident reports; see [`Desk::set_evidence`].
     evidence: Option<Box<dyn EvidenceWriter>>,
@@ -209,7 +158,7 @@ impl Desk {
             plans,
             config_seen,
             clock,
-            last_reading: None,
+            reader: Reader::default(),
             subscribers: Vec::new(),
             evidence: None,
             alarm: None,
@@ -279,20 +228,8 @@ impl Desk {
         // Files a crash or a full disk left unwritten are written before anything
         // new; their records come first in what this command returns.
         let (mut records, mut late) = self.write_pending();
-        let wall_us = self.clock.now().timestamp_micros();
-        let monotonic = self.clock.monotonic();
-        let passed = match (self.last_reading, monotonic) {
-            (Some((last_wall, last_mono)), Some(mono)) => {
-                let us = mono.saturating_sub(last_mono).as_micros();
-                Some((last_wall, i64::try_from(us).unwrap_or(i64::MAX)))
-            }
-            _ => None,
-        };
-        let reading = Reading {
-            wall_us,
-            expected_us: passed.map(|(last_wall, us)| last_wall.saturating_add(us)),
-            measured_us: passed.map(|(_, us)| self.state.last_at_us.saturating_add(us)),
-        };
+        let taken = self.reader.read(&*self.clock, self.state.last_at_us);
+        let reading = taken.reading;
         // Times never run backwards in the log, even if the system clock does.
         let now = rules::clock::log_now(&self.state, &reading, &self.site);
         let ctx = Context {
@@ -307,7 +244,7 @@ impl Desk {
             // The report is written (whole, fsynced) before it is recorded: a crash
             // in between leaves an unrecorded file, which is no evidence and which
             // the next report of the run overwrites.
-            let run = rules::emergency::find_run(&self.state, run)?.id.clone();
+            let run = self.state.find_run(run)?.id.clone();
             let at_us = now.timestamp_micros().max(self.state.last_at_us);
             let hook = self.evidence.as_deref().ok_or_else(no_writer)?;
             let path = hook.incident_report(self, &run, at_us)?;
@@ -316,8 +253,9 @@ impl Desk {
                 .events
                 .push(Event::IncidentReportWritten { run, path });
         }
-        let own = self.commit(actor, now, request.clone(), decision.events)?;
-        self.last_reading = monotonic.map(|m| (wall_us, m));
+        let placed = rules::framing::place(&self.state, decision.events);
+        let own = self.commit(actor, now, request.clone(), placed)?;
+        self.reader.keep(&taken);
         if let Some(key) = &request {
             self.sent.remember(key, cmd);
         }
@@ -400,73 +338,35 @@ impl Desk {
             hook.reached(CrashPoint::AfterFiles);
         }
         let now = self.clock.now();
-        self.commit(
-            actor,
-            now,
-            request,
-            vec![Event::ExportWritten { shift, paths }],
-        )
+        let events = vec![Event::ExportWritten { shift, paths }];
+        let events = rules::framing::framed(&self.state, &self.site, actor, events);
+        let placed = rules::framing::place(&self.state, events);
+        self.commit(actor, now, request, placed)
     }
 
-    /// Appends `events` (after the store's first record and an opening shift, when
-    /// due) as one durable batch, folds them in and tells subscribers.
+    /// Appends the events the rules placed as one durable batch, folds them in
+    /// and tells subscribers. Nothing is decided here.
     fn commit(
         &mut self,
         actor: &Actor,
         now: chrono::DateTime<chrono::Utc>,
         request: Option<String>,
-        decided: Vec<Event>,
+        placed: Vec<Placed>,
     ) -> Result<Vec<Record>, DeskError> {
-        let mut events = Vec::new();
-        if self.state.store_is_new() {
-            events.push(Event::StoreCreated {
-                site: format!("{} {}", self.site.site.name_en, self.site.site.name_zh),
-            });
-        }
-        // The first command when no shift is open opens one for its operator.
-        // (A recorded clock jump may come before it.)
-        let opens_shift = decided
-            .iter()
-            .any(|e| matches!(e, Event::ShiftStarted { .. }));
-        let mut shift = self.state.shifts.current().map(|s| s.id);
-        if shift.is_none() && !opens_shift {
-            let id = self.state.shifts.next_id();
-            events.push(Event::ShiftStarted {
-                shift: id,
-                operator: actor.operator.clone(),
-            });
-            shift = Some(id);
-        }
-        events.extend(decided);
         // Times never run backwards in the log, even if the system clock does.
         let at_us = now.timestamp_micros().max(self.state.last_at_us);
-        let mut bodies = Vec::with_capacity(events.len());
-        for event in events {
-            let this_shift = match &event {
-                Event::ShiftStarted { shift: s, .. } => {
-                    shift = Some(*s);
-                    *s
-                }
-                Event::HandoverOffered {
-                    from_shift,
-                    to_shift,
-                    ..
-                } => {
-                    shift = Some(*to_shift);
-                    *from_shift
-                }
-                _ => shift.unwrap_or(0),
-            };
-            bodies.push(Body {
+        let bodies = placed
+            .into_iter()
+            .map(|p| Body {
                 seq: 0,
                 at_us,
                 operator: actor.operator.clone(),
                 unix_user: actor.unix_user.clone(),
-                shift: this_shift,
+                shift: p.shift,
                 request: request.clone(),
-                event,
-            });
-        }
+                event: p.event,
+            })
+            .collect();
         let records = self.append(bodies)?;
         for r in &records {
             self.state.apply(r);
@@ -558,13 +458,6 @@ impl Desk {
     /// Records from `from` on, at most `limit`.
     pub fn records(&self, from: u64, limit: usize) -> Result<Vec<Record>, DeskError> {
         self.store.records_from(from).take(limit).collect()
-    }
-}
-
-impl State {
-    /// Whether nothing has been recorded yet.
-    pub fn store_is_new(&self) -> bool {
-        self.seq == 0
     }
 }
 

@@ -7,10 +7,10 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde::{Deserialize, Serialize};
 
+use crate::config::plans::Plans;
 use crate::config::site::Site;
 use crate::desk::{Committed, Desk};
 use crate::domain::{Actor, Command};
-use crate::emergency::Plans;
 use crate::error::DeskError;
 use crate::state::State;
 use crate::store::Record;

@@ -2,14 +2,12 @@
 //! handle through the seam.
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
 
 use crate::cli::Cli;
-use crate::clock;
 use crate::domain::identity::{current_unix_user, operator_name};
 use crate::domain::Actor;
 use crate::error::DeskError;
-use crate::seam::{DeskApi, Local};
+use crate::seam::DeskApi;
 use crate::server::{Client, ClientOptions};
 
 /// `--data`, `DUTYDESK_DATA`, or the platform data directory.
@@ -57,16 +55,4 @@ pub fn open_at(cli: &Cli, dir: &std::path::Path) -> Result<Box<dyn DeskApi>, Des
         .ok()
         .filter(|v| !v.trim().is_empty());
     Ok(Box::new(Client::open(opts)?))
-}
-
-/// Opens the store in this process (no owner, no other process may use it).
-pub fn open_local(cli: &Cli) -> Result<Box<dyn DeskApi>, DeskError> {
-    let dir = data_dir(cli)?;
-    let clock = clock::from_env().map_err(|e| DeskError::invalid("DUTYDESK_NOW", e))?;
-    let (desk, warnings) = crate::export::evidence::open(&dir, clock)?;
-    crate::cli::warn(&warnings);
-    Ok(Box::new(Local::new(
-        Arc::new(Mutex::new(desk)),
-        actor(cli)?,
-    )))
 }

@@ -9,12 +9,11 @@ use clap::Subcommand;
 use serde_json::{json, Value};
 
 use crate::cli::warn;
+use crate::config::plans::role_label;
 use crate::display::{fit, short_duration};
 use crate::domain::{Command, Event, Lang, StepAction};
-use crate::emergency::plan::role_label;
 use crate::emergency::view::{Deadline, RunView, StepView};
 use crate::error::DeskError;
-use crate::rules::emergency::find_run;
 use crate::seam::DeskApi;
 use crate::state::StepState;
 use crate::store::record::time_of;
@@ -145,7 +144,7 @@ pub fn run(
         }
         EmergencyCmd::Show { run, json } => {
             let snap = api.snapshot()?;
-            let r = find_run(&snap.state, run)?;
+            let r = snap.state.find_run(run)?;
             let view = RunView::at(r, now_us);
             if *json {
                 say(&view.to_json().to_string());
@@ -323,7 +322,7 @@ fn step(
     )?;
     warn(&c.warnings);
     let snap = api.snapshot()?;
-    let r = find_run(&snap.state, run)?;
+    let r = snap.state.find_run(run)?;
     let what = match (lang, done) {
         (Lang::En, true) => "done",
         (Lang::En, false) => "skipped",
@@ -548,7 +547,7 @@ fn write_report(
     out: Option<&PathBuf>,
     data: &Path,
 ) -> Result<i32, DeskError> {
-    let kept = crate::desk::DataDir(data.to_path_buf()).kept();
+    let kept = crate::datadir::DataDir(data.to_path_buf()).kept();
     // A copy the user names is checked before anything is recorded, so a
     // refused path (the store, a device) leaves the log as it was.
     if let Some(copy) = out {
@@ -576,7 +575,7 @@ fn write_report(
         })?;
     }
     let snap = api.snapshot()?;
-    if find_run(&snap.state, &id)?.is_active() {
+    if snap.state.find_run(&id)?.is_active() {
         warn(&[crate::domain::Warning::InterimReport { run: id.clone() }]);
     }
     say(&path);

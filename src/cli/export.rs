@@ -4,7 +4,7 @@
 use std::io::Write;
 
 use crate::cli::args::{Cmd, ExportArgs, Format};
-use crate::desk::DataDir;
+use crate::datadir::DataDir;
 use crate::error::DeskError;
 use crate::export::shift::{load, Selection};
 use crate::export::{csv, jsonl, redact, report, stats};

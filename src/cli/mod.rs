@@ -3,6 +3,7 @@
 
 pub mod args;
 pub mod connect;
+pub mod demo;
 pub mod emergency;
 pub mod export;
 pub mod render;
@@ -60,11 +61,15 @@ fn run(cli: Cli) -> Result<i32, DeskError> {
     };
     match cmd {
         Cmd::Verify { file } => crate::export::verify::run(file),
-        Cmd::Demo { no_tui, generate } => crate::demo::run(&cli, lang, *no_tui, *generate),
+        Cmd::Demo { no_tui, generate } => demo::run(&cli, lang, *no_tui, *generate),
         Cmd::Recover { out } => {
             let from = connect::data_dir(&cli)?;
             // Not into the live store, whose files recover is reading.
-            crate::fsx::guard::check_dir(out, &crate::desk::DataDir(from.clone()).kept(), "--out")?;
+            crate::fsx::guard::check_dir(
+                out,
+                &crate::datadir::DataDir(from.clone()).kept(),
+                "--out",
+            )?;
             let r = crate::store::recover::recover(&from, out)?;
             print!("{}", recover_summary(&r, out));
             println!("next: check it with `dutydesk --data {} doctor`, then use it in place of the damaged one", out.display());

@@ -6,15 +6,16 @@ use std::time::Duration;
 
 use crate::cli::connect::data_dir;
 use crate::cli::Cli;
+use crate::datadir::owner_pid;
 use crate::error::DeskError;
-use crate::server::owner::{owner_pid, IDLE_EXIT};
+use crate::server::owner::IDLE_EXIT;
 use crate::server::{elect, serve, ServeOptions};
 
 pub fn run(cli: &Cli, background: bool, idle_exit: Option<u64>) -> Result<i32, DeskError> {
     let dir = data_dir(cli)?;
     let elected = elect(&dir).inspect_err(|e| {
         // A background owner has no terminal: the client points at the log.
-        crate::server::log::Log::open(&crate::desk::DataDir(dir.clone()).server_log())
+        crate::server::log::Log::open(&crate::datadir::DataDir(dir.clone()).server_log())
             .error(&format!("could not start: {e}"));
     })?;
     let Some(lock) = elected else {
@@ -43,7 +44,7 @@ pub fn run(cli: &Cli, background: bool, idle_exit: Option<u64>) -> Result<i32, D
             std::io::stdout(),
             "dutydesk: serving {} (log: {})",
             dir.display(),
-            crate::desk::DataDir(dir.clone()).server_log().display()
+            crate::datadir::DataDir(dir.clone()).server_log().display()
         );
     }
     serve(

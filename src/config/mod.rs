@@ -2,6 +2,7 @@
 //! checklists and keymaps are TOML files with built-in defaults. A bad file is
 //! reported with its path, line and what is wrong.
 
+pub mod plans;
 pub mod site;
 
 use std::path::Path;

@@ -14,7 +14,8 @@ use chrono::{Duration, Utc};
 
 use crate::clock::ManualClock;
 use crate::config::site::Site;
-use crate::desk::{DataDir, Desk};
+use crate::datadir::DataDir;
+use crate::desk::Desk;
 use crate::domain::{Actor, Command, Department, Event, Kind, Lang, StepAction};
 use crate::error::DeskError;
 
@@ -143,8 +144,14 @@ enum Next {
 }
 
 /// Builds a store of at least `records` records in `dir` (which must hold no
-/// store). Returns the number of records written.
+/// store). Returns the number of records written (for tests and benches; the
+/// CLI uses [`build`] to show the warnings too).
 pub fn generate(dir: &Path, records: u64, lang: Lang) -> Result<u64, DeskError> {
+    build(dir, records, lang).map(|l| l.records)
+}
+
+/// As [`generate`], with the warnings of the handovers whose files could not be written.
+pub fn build(dir: &Path, records: u64, lang: Lang) -> Result<super::Loaded, DeskError> {
     let data = DataDir(dir.to_path_buf());
     if data.store().exists() {
         return Err(DeskError::Refused(crate::domain::Refusal::StoreExists {
@@ -333,8 +340,11 @@ pub fn generate(dir: &Path, records: u64, lang: Lang) -> Result<u64, DeskError> 
     desk.defer_durability(false)?;
     // The latest handovers get their files (written from the log, as the desk
     // does); the generated history before them has none, as if they were archived.
-    crate::cli::warn(&crate::export::evidence::attach(&mut desk));
-    Ok(desk.head().seq)
+    let warnings = crate::export::evidence::attach(&mut desk);
+    Ok(super::Loaded {
+        records: desk.head().seq,
+        warnings,
+    })
 }
 
 fn schedule(

@@ -7,22 +7,31 @@
 pub mod generate;
 pub mod script;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
-use chrono::{Duration, Utc};
+use chrono::Duration;
 
-use crate::cli::Cli;
 use crate::clock::ManualClock;
-use crate::desk::{DataDir, Desk};
+use crate::datadir::DataDir;
+use crate::desk::Desk;
 use crate::domain::Lang;
 use crate::error::DeskError;
 
-pub const DEMO_SITE: &str = include_str!("../../fixtures/demo/site.toml");
+pub use crate::config::site::DEMO_SITE;
 pub const EVENING: &str = include_str!("../../fixtures/demo/evening.toml");
 
-/// Loads the demo into `dir` (which must hold no store yet). Returns the number of records.
-pub fn load(dir: &Path, lang: Lang) -> Result<u64, DeskError> {
+/// What loading or generating left: the number of records, and warnings for the
+/// operator (a handover whose files could not be written). The CLI shows them;
+/// the demo itself knows no surface.
+#[derive(Debug)]
+pub struct Loaded {
+    pub records: u64,
+    pub warnings: Vec<crate::domain::Warning>,
+}
+
+/// Loads the demo into `dir` (which must hold no store yet).
+pub fn load(dir: &Path, lang: Lang) -> Result<Loaded, DeskError> {
     let data = DataDir(dir.to_path_buf());
     if data.store().exists() {
         return Err(DeskError::Refused(crate::domain::Refusal::StoreExists {
@@ -44,44 +53,10 @@ pub fn load(dir: &Path, lang: Lang) -> Result<u64, DeskError> {
     let clock = ManualClock::new(start);
     let mut desk = Desk::open(dir, Arc::new(clock.clone()))?;
     // The evening's handovers leave their files, as at a real desk.
-    crate::cli::warn(&crate::export::evidence::attach(&mut desk));
+    let warnings = crate::export::evidence::attach(&mut desk);
     script.play(&mut desk, &clock, start, lang)?;
-    Ok(desk.head().seq)
-}
-
-fn fresh_dir() -> PathBuf {
-    let stamp = Utc::now().format("%Y%m%d-%H%M%S");
-    std::env::temp_dir().join(format!("dutydesk-demo-{stamp}-{}", std::process::id()))
-}
-
-pub fn run(cli: &Cli, lang: Lang, no_tui: bool, generate: Option<u64>) -> Result<i32, DeskError> {
-    let dir = cli.data.clone().unwrap_or_else(fresh_dir);
-    if let Some(n) = generate {
-        if n == 0 {
-            return Err(DeskError::invalid(
-                "--generate",
-                "give the number of records to build, e.g. 1000000",
-            ));
-        }
-        let started = std::time::Instant::now();
-        let written = generate::generate(&dir, n, lang)?;
-        eprintln!(
-            "generated {written} records in {:.1} s into {}",
-            started.elapsed().as_secs_f64(),
-            dir.display()
-        );
-        println!("{}", dir.display());
-        return Ok(0);
-    }
-    let n = load(&dir, lang)?;
-    eprintln!(
-        "demo: Riverside Gardens 滨江花园, an evening of {n} records, loaded into {}",
-        dir.display()
-    );
-    eprintln!("      to use it again: dutydesk --data {}", dir.display());
-    if no_tui {
-        println!("{}", dir.display());
-        return Ok(0);
-    }
-    crate::cli::open_dashboard(cli, &dir, lang)
+    Ok(Loaded {
+        records: desk.head().seq,
+        warnings,
+    })
 }

@@ -19,7 +19,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::desk::DataDir;
+use crate::datadir::DataDir;
 use crate::error::DeskError;
 use crate::seam::{DeskApi, Snapshot};
 
@@ -135,7 +135,7 @@ impl Report {
 
 /// The owner process named by its lock file: its pid, and whether it is alive.
 pub fn owner_status(dir: &Path) -> Option<String> {
-    let pid = crate::server::owner::owner_pid(dir)?;
+    let pid = crate::datadir::owner_pid(dir)?;
     let alive = i32::try_from(pid)
         .ok()
         // SAFETY: signal 0 only asks whether the process exists.

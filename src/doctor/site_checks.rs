@@ -1,8 +1,8 @@
 //! The site's own files: the directory of units and the emergency plans.
 
 use super::{Check, Facts};
+use crate::config::plans::Plans;
 use crate::config::site::Site;
-use crate::emergency::Plans;
 
 pub fn site(f: &mut Facts<'_>) -> Check {
     const NAME: &str = "site directory";

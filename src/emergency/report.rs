@@ -8,12 +8,11 @@ use std::fmt::Write as _;
 
 use chrono::FixedOffset;
 
+use crate::config::plans::role_label;
 use crate::display::short_duration;
 use crate::domain::{Bilingual, Event};
-use crate::emergency::plan::role_label;
 use crate::emergency::view::{Deadline, RunView};
 use crate::error::DeskError;
-use crate::rules::emergency::find_run;
 use crate::state::{Run, State, StepState};
 use crate::store::record::{hex, time_of};
 use crate::store::Record;
@@ -39,7 +38,7 @@ pub fn render(
     now_us: i64,
     offset: FixedOffset,
 ) -> Result<String, DeskError> {
-    let run = find_run(state, run_id)?;
+    let run = state.find_run(run_id)?;
     let wanted = record_seqs(state, run);
     let records: BTreeMap<u64, &Record> = records
         .iter()

@@ -19,13 +19,13 @@ use std::path::{Path, PathBuf};
 use chrono::Offset;
 
 use crate::clock::SharedClock;
-use crate::desk::{CrashPoint, DataDir, Desk, EvidenceWriter};
+use crate::datadir::DataDir;
+use crate::desk::{CrashPoint, Desk, EvidenceWriter};
 use crate::emergency::report;
 use crate::error::DeskError;
 use crate::export::bundle;
 use crate::export::shift::{resolve, Selection, Slice};
 use crate::fsx::write_atomically;
-use crate::rules::emergency::find_run;
 use crate::store::record::time_of;
 
 /// Test-only: `DUTYDESK_TEST_CRASH=after-handover-record|after-files|after-report-file`
@@ -94,7 +94,7 @@ impl EvidenceWriter for Files {
 
     fn incident_report(&self, desk: &Desk, run: &str, at_us: i64) -> Result<String, DeskError> {
         let state = desk.state();
-        let r = find_run(state, run)?;
+        let r = state.find_run(run)?;
         let mut records = Vec::new();
         for seq in report::record_seqs(state, r) {
             records.extend(desk.store().get(seq)?);

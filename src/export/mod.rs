@@ -5,7 +5,8 @@ pub mod bundle;
 pub mod csv;
 pub mod evidence;
 pub mod json;
-pub mod jsonl;
+// The JSON-lines form of records is the store's own (recovery writes it too).
+pub use crate::store::jsonl;
 pub mod redact;
 pub mod report;
 pub mod shift;

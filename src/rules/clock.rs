@@ -83,37 +83,29 @@ pub use crate::clock::seconds_between;
 
 #[cfg(test)]
 mod tests {
-    //! A real desk on a temporary store with a clock that is set (`jump`) apart
-    //! from time passing (`advance`), as an operator or NTP would set it.
+    //! The rules on a bench (no store, no desk) with a clock that is set (`jump`)
+    //! apart from time passing (`advance`), as an operator or NTP would set it.
 
-    use std::sync::Arc;
-
-    use chrono::{Duration, TimeZone, Utc};
+    use chrono::{Datelike, Duration, TimeZone, Utc};
 
     use crate::clock::{ManualClock, Reading};
     use crate::config::site::Site;
-    use crate::desk::Desk;
     use crate::domain::{Actor, Command, Department, Event, Kind};
+    use crate::rules::bench::Bench as Rules;
     use crate::state::State;
     use crate::store::Record;
 
     struct Bench {
-        _dir: tempfile::TempDir,
-        desk: Desk,
+        desk: Rules,
         clock: ManualClock,
     }
 
     impl Bench {
         fn new() -> Bench {
-            let dir = tempfile::tempdir().expect("tempdir");
             // 21:00 on 25 November 2026, UTC: November in any time zone near it.
             let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 25, 12, 0, 0).unwrap());
-            let desk = Desk::open(dir.path(), Arc::new(clock.clone())).expect("open desk");
-            Bench {
-                _dir: dir,
-                desk,
-                clock,
-            }
+            let desk = Rules::new(clock.clone());
+            Bench { desk, clock }
         }
 
         fn submit(&mut self, cmd: Command) -> Vec<Record> {
@@ -217,10 +209,16 @@ mod tests {
         let state = b.desk.state();
         let times: Vec<i64> = state.tickets.values().map(|t| t.opened_at_us).collect();
         assert!(times.windows(2).all(|w| w[0] <= w[1]), "{times:?}");
-        let nov = crate::export::stats::month(state, 2026, 11, &Utc).expect("stats");
-        assert_eq!(nov.calls, 3, "all three calls are filed in November");
-        let may = crate::export::stats::month(state, 2027, 5, &Utc).expect("stats");
-        assert_eq!(may.calls, 0);
+        let months: Vec<(i32, u32)> = times
+            .iter()
+            .map(|us| crate::store::record::time_of(*us))
+            .map(|t| (t.year(), t.month()))
+            .collect();
+        assert_eq!(
+            months,
+            vec![(2026, 11); 3],
+            "all three calls are filed in November"
+        );
         assert!(!state.clock.held);
     }
 

@@ -1,8 +1,8 @@
 //! Emergency runs: a plan followed step by step, every step recorded.
 
 use crate::domain::{
-    Command, Event, Forbidden, Kind, Missing, Priority, Reason, Refusal, StepAction, TicketId,
-    TicketState, Warning,
+    Command, Event, Kind, Missing, Priority, Reason, Refusal, StepAction, TicketId, TicketState,
+    Warning,
 };
 use crate::error::DeskError;
 use crate::rules::{optional_text, required_text, tickets, Context, Decision};
@@ -117,17 +117,7 @@ pub fn decide(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, D
                             step: *step,
                         }));
                     }
-                    if s.critical {
-                        if let Some(role) = ctx.actor.role {
-                            if role != crate::domain::Role::DutyManager {
-                                return Err(DeskError::Forbidden(Forbidden::RoleMayNotOverride {
-                                    operator: ctx.actor.operator.clone(),
-                                    unix_user: ctx.actor.unix_user.clone(),
-                                    role,
-                                }));
-                            }
-                        }
-                    }
+                    // Who may override is `roles::check`'s, before any rule runs.
                     Event::EmergencyStepSkipped {
                         run: r.id.clone(),
                         step: *step,
@@ -143,7 +133,7 @@ pub fn decide(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, D
             })
         }
         Command::EmergencyNote { run, text } => {
-            let r = find_run(state, run)?;
+            let r = state.find_run(run)?;
             Ok(Decision::of(vec![Event::EmergencyNoted {
                 run: r.id.clone(),
                 text: required_text("note", text)?,
@@ -173,7 +163,7 @@ pub fn decide(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, D
         }
         Command::EmergencyReport { run } => {
             // The desk writes the file and adds its record (`IncidentReportWritten`).
-            find_run(state, run)?;
+            state.find_run(run)?;
             Ok(Decision::default())
         }
         _ => Err(DeskError::Internal(format!(
@@ -183,16 +173,8 @@ pub fn decide(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, D
     }
 }
 
-pub fn find_run<'a>(state: &'a State, id: &str) -> Result<&'a Run, DeskError> {
-    state.run(id).ok_or_else(|| {
-        DeskError::NotFound(Missing::Run {
-            id: id.trim().to_string(),
-        })
-    })
-}
-
 fn active_run<'a>(state: &'a State, id: &str) -> Result<&'a Run, DeskError> {
-    let r = find_run(state, id)?;
+    let r = state.find_run(id)?;
     if !r.is_active() {
         return Err(DeskError::Refused(Refusal::RunClosed { run: r.id.clone() }));
     }
@@ -215,20 +197,17 @@ fn step_index(r: &Run, step: u32) -> Result<usize, DeskError> {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
     use chrono::{Duration, TimeZone, Utc};
 
     use crate::clock::ManualClock;
-    use crate::desk::Desk;
     use crate::domain::{wording, Actor, Command, Lang, Refusal, Role, StepAction, Warning};
     use crate::error::DeskError;
+    use crate::rules::bench::Bench as Desk;
 
-    fn desk() -> (tempfile::TempDir, Desk, ManualClock) {
-        let dir = tempfile::tempdir().unwrap();
+    /// The rules on a bench: no store, no desk.
+    fn desk() -> (Desk, ManualClock) {
         let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 25, 15, 0, 0).unwrap());
-        let desk = Desk::open(dir.path(), Arc::new(clock.clone())).unwrap();
-        (dir, desk, clock)
+        (Desk::new(clock.clone()), clock)
     }
 
     fn with_role(role: Option<Role>) -> Actor {
@@ -264,7 +243,7 @@ mod tests {
 
     #[test]
     fn only_the_duty_manager_overrides_a_critical_step_once_roles_exist() {
-        let (_dir, mut d, _) = desk();
+        let (mut d, _) = desk();
         let dispatcher = with_role(Some(Role::Dispatcher));
         start(&mut d, &dispatcher);
         let e = d.submit(&dispatcher, &skip(1, true), None).unwrap_err();
@@ -280,7 +259,7 @@ mod tests {
 
     #[test]
     fn critical_skip_needs_override_and_a_reason_without_roles_too() {
-        let (_dir, mut d, _) = desk();
+        let (mut d, _) = desk();
         let a = with_role(None);
         start(&mut d, &a);
         let e = d.submit(&a, &skip(2, false), None).unwrap_err();
@@ -311,7 +290,7 @@ mod tests {
 
     #[test]
     fn doing_a_step_late_or_without_its_value_warns_but_records() {
-        let (_dir, mut d, clock) = desk();
+        let (mut d, clock) = desk();
         let a = with_role(None);
         start(&mut d, &a);
         let done = |step| Command::EmergencyStep {
@@ -339,7 +318,7 @@ mod tests {
 
     #[test]
     fn close_waits_for_critical_steps_and_a_closed_run_takes_only_notes() {
-        let (_dir, mut d, _) = desk();
+        let (mut d, _) = desk();
         let a = with_role(None);
         start(&mut d, &a);
         let close = Command::EmergencyClose { run: "em1".into() };

@@ -1,17 +1,20 @@
 //! The rules: whether a command is legal in the current state, and which events
 //! it becomes. Pure functions of (state, command, context); nothing is written here.
 
+#[cfg(test)]
+pub(crate) mod bench;
 pub mod clock;
 pub mod emergency;
+pub mod framing;
 pub mod roles;
 pub mod shifts;
 pub mod tickets;
 
 use chrono::{DateTime, Utc};
 
+use crate::config::plans::Plans;
 use crate::config::site::Site;
 use crate::domain::{Actor, Command, Event, Reason, Warning};
-use crate::emergency::Plans;
 use crate::error::DeskError;
 use crate::state::State;
 
@@ -28,6 +31,9 @@ pub struct Context<'a> {
 }
 
 /// The events a command becomes, and warnings for the operator (accepted anyway).
+/// From [`decide`], the events are all the log records for the command, the
+/// store's first record and an opening shift included (see [`framing`]); place
+/// them under their shifts with [`framing::place`].
 #[derive(Debug, Default)]
 pub struct Decision {
     pub events: Vec<Event>,
@@ -53,6 +59,7 @@ pub fn decide(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, D
     decision
         .warnings
         .extend(shifts::awaiting_signature_warning(state, cmd));
+    decision.events = framing::framed(state, ctx.site, ctx.actor, decision.events);
     Ok(decision)
 }
 

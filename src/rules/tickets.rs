@@ -267,21 +267,18 @@ fn refused(t: &Ticket, tried: Move) -> DeskError {
 
 #[cfg(test)]
 mod tests {
-    //! The rules driven through a real `Desk` on a temporary store, with a clock
-    //! that moves only when told, so targets are measured exactly.
-
-    use std::sync::Arc;
+    //! The rules on a bench (decided and folded in memory: no store, no desk),
+    //! with a clock that moves only when told, so targets are measured exactly.
 
     use chrono::{Duration, TimeZone, Utc};
 
     use crate::clock::ManualClock;
-    use crate::desk::Desk;
     use crate::domain::{Actor, Command, Department, Event, Kind, TicketState};
     use crate::error::DeskError;
+    use crate::rules::bench::Bench as Desk;
     use crate::state::Ticket;
 
     struct Bench {
-        _dir: tempfile::TempDir,
         desk: Desk,
         clock: ManualClock,
         actor: Actor,
@@ -289,11 +286,9 @@ mod tests {
 
     impl Bench {
         fn new() -> Bench {
-            let dir = tempfile::tempdir().expect("tempdir");
             let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 25, 21, 0, 0).unwrap());
-            let desk = Desk::open(dir.path(), Arc::new(clock.clone())).expect("open desk");
+            let desk = Desk::new(clock.clone());
             Bench {
-                _dir: dir,
                 desk,
                 clock,
                 actor: Actor::new("王军", "wang"),

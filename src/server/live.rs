@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use crate::error::DeskError;
 use crate::seam::Live;
-use crate::server::client::{self, decode, ClientOptions};
+use crate::server::dial::{self, decode, ClientOptions};
 use crate::server::frame::{self, MAX_REPLY};
 use crate::server::protocol::{Reply, Request};
 
@@ -33,7 +33,7 @@ pub fn start(opts: &ClientOptions, sink: Sink) -> Result<(), DeskError> {
 }
 
 fn open(opts: &ClientOptions, from: Option<u64>) -> Result<(UnixStream, u64), DeskError> {
-    let (mut s, _actor) = client::connect(opts, false)?;
+    let (mut s, _actor) = dial::connect(opts, false)?;
     let _ = s.set_read_timeout(Some(SILENCE));
     let lost = |e: frame::FrameError| DeskError::Connection(format!("subscribing: {e}"));
     frame::write(&mut s, &Request::Subscribe { from }).map_err(lost)?;

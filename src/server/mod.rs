@@ -12,6 +12,7 @@
 //! - `log`: the owner's log file (`DATA/dutydesk.log`), bounded.
 
 pub mod client;
+pub mod dial;
 pub mod fanout;
 pub mod frame;
 pub mod limits;
@@ -22,6 +23,7 @@ pub mod owner;
 pub mod peer;
 pub mod protocol;
 pub mod session;
+pub mod shared;
 pub mod spawn;
 
 pub use client::{Client, ClientOptions};

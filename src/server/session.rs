@@ -13,9 +13,9 @@ use crate::domain::Actor;
 use crate::error::DeskError;
 use crate::server::frame::{self, FrameError, MAX_REQUEST, VERSION};
 use crate::server::operators;
-use crate::server::owner::Shared;
 use crate::server::peer::Peer;
 use crate::server::protocol::{Reply, Request};
+use crate::server::shared::Shared;
 
 /// A client that does not take a reply for this long is gone.
 const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
@@ -243,7 +243,7 @@ enum SnapshotReply<'a> {
 struct SnapshotRef<'a> {
     state: &'a crate::state::State,
     site: &'a crate::config::site::Site,
-    plans: &'a crate::emergency::Plans,
+    plans: &'a crate::config::plans::Plans,
     head_hash: [u8; 32],
     store_bytes: u64,
     alarm: Option<&'a str>,
@@ -329,7 +329,7 @@ mod snapshot_tests {
     fn the_borrowed_snapshot_encodes_exactly_like_the_reply() {
         let state = crate::state::State::new();
         let site = crate::config::site::Site::builtin().unwrap();
-        let plans = crate::emergency::Plans::builtin().unwrap();
+        let plans = crate::config::plans::Plans::builtin().unwrap();
         let owned = Reply::Snapshot(Box::new(Snapshot {
             state: state.clone(),
             site: site.clone(),

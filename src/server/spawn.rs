@@ -7,7 +7,7 @@ use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
-use crate::desk::DataDir;
+use crate::datadir::DataDir;
 use crate::error::DeskError;
 
 /// A background owner being started; reaped by a thread once it is not needed.

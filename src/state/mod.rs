@@ -45,6 +45,11 @@ impl State {
         State::default()
     }
 
+    /// Whether nothing has been recorded yet.
+    pub fn store_is_new(&self) -> bool {
+        self.seq == 0
+    }
+
     pub fn ticket(&self, id_text: &str) -> Option<&Ticket> {
         self.tickets
             .get(&TicketId::number_of(id_text)?)
@@ -53,6 +58,15 @@ impl State {
 
     pub fn run(&self, id_text: &str) -> Option<&Run> {
         self.runs.get(&run_number(id_text)?)
+    }
+
+    /// The run `id` names, or the error a user sees for one that does not exist.
+    pub fn find_run(&self, id: &str) -> Result<&Run, crate::error::DeskError> {
+        self.run(id).ok_or_else(|| {
+            crate::error::DeskError::NotFound(crate::domain::Missing::Run {
+                id: id.trim().to_string(),
+            })
+        })
     }
 
     pub fn next_ticket_number(&self) -> u64 {

@@ -80,16 +80,4 @@ impl Run {
             .map(|(i, _)| i as u32 + 1)
             .collect()
     }
-
-    /// Whether a step's deadline was missed: done after it, or still pending past it at `now_us`.
-    pub fn deadline_missed(&self, step_index: usize, now_us: i64) -> Option<bool> {
-        let minutes = self.steps.get(step_index)?.deadline_minutes?;
-        let due = self.started_at_us + i64::from(minutes) * 60_000_000;
-        let p = self.progress.get(step_index)?;
-        Some(match (p.state, p.at_us) {
-            (StepState::Done, Some(at)) => at > due,
-            (StepState::Pending, _) => now_us > due,
-            _ => false,
-        })
-    }
 }

@@ -8,6 +8,7 @@
 //! had not flushed. Records are never updated or removed.
 
 pub mod journal;
+pub mod jsonl;
 pub mod record;
 pub mod recover;
 mod space;

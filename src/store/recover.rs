@@ -252,7 +252,7 @@ fn salvage(src_store: &Path, exports: &Path, out: &Path) -> Result<Recovery, Des
     } else {
         let path = out.join("unlinked-records.jsonl");
         crate::fsx::write_atomically(&path, |w| {
-            crate::export::jsonl::write_records(w, &unlinked).map(|_| ())
+            crate::store::jsonl::write_records(w, &unlinked).map(|_| ())
         })?;
         Some(path)
     };

@@ -32,11 +32,6 @@ impl Ask {
         }
     }
 
-    pub fn with_text(mut self, text: &str) -> Ask {
-        self.input.set(text);
-        self
-    }
-
     pub fn text(&self) -> String {
         self.input.text()
     }

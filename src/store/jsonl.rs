@@ -1,4 +1,5 @@
-//! The log as JSON lines: one record per line, the same shape as `log --json`.
+//! The log as JSON lines: one record per line, the same shape as `log --json`
+//! (exports, and the records recovery could not chain).
 //!
 //! Written through a borrowed struct rather than `Record::to_json`, which builds
 //! a whole `serde_json::Value` per record: a shift of 100,000 records is written

@@ -320,7 +320,7 @@ mod tests {
             plans.unknown_contacts(&site),
             Vec::<(String, String)>::new()
         );
-        let demo = Site::parse(crate::demo::DEMO_SITE, Path::new("demo")).unwrap();
+        let demo = Site::parse(crate::config::site::DEMO_SITE, Path::new("demo")).unwrap();
         assert_eq!(
             plans.unknown_contacts(&demo),
             Vec::<(String, String)>::new()
