@@ -6,7 +6,7 @@
 use crate::clock::{ManualClock, Reader};
 use crate::config::plans::Plans;
 use crate::config::site::Site;
-use crate::domain::{Actor, Command, Warning};
+use crate::domain::{Actor, Command, Event, Kind, Warning};
 use crate::error::DeskError;
 use crate::rules::{self, framing, Context};
 use crate::state::State;
@@ -85,4 +85,30 @@ impl Bench {
             warnings: decision.warnings,
         })
     }
+}
+
+/// A repair call about a leak at 1-1203: the command most tests start from.
+pub fn leak_call() -> Command {
+    Command::Call {
+        unit: "1-1203".into(),
+        kind: Kind::Repair,
+        priority: None,
+        caller: None,
+        phone: None,
+        summary: "漏水".into(),
+        anonymous: false,
+    }
+}
+
+/// The kinds of `events`, for asserting what a decision framed.
+pub fn event_names(events: &[Event]) -> Vec<&'static str> {
+    events
+        .iter()
+        .map(|e| match e {
+            Event::StoreCreated { .. } => "StoreCreated",
+            Event::ShiftStarted { .. } => "ShiftStarted",
+            Event::TicketOpened { .. } => "TicketOpened",
+            _ => "other",
+        })
+        .collect()
 }

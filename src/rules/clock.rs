@@ -90,7 +90,7 @@ mod tests {
 
     use crate::clock::{ManualClock, Reading};
     use crate::config::site::Site;
-    use crate::domain::{Actor, Command, Department, Event, Kind};
+    use crate::domain::{Actor, Command, Department, Event};
     use crate::rules::bench::Bench as Rules;
     use crate::state::State;
     use crate::store::Record;
@@ -117,15 +117,7 @@ mod tests {
         }
 
         fn call(&mut self) -> (String, Vec<Record>) {
-            let records = self.submit(Command::Call {
-                unit: "1-1203".into(),
-                kind: Kind::Repair,
-                priority: None,
-                caller: None,
-                phone: None,
-                summary: "漏水".into(),
-                anonymous: false,
-            });
+            let records = self.submit(crate::rules::bench::leak_call());
             let id = records
                 .iter()
                 .find_map(|r| match &r.body.event {

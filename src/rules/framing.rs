@@ -85,33 +85,10 @@ mod tests {
     use crate::clock::Reading;
     use crate::config::plans::Plans;
     use crate::config::site::Site;
-    use crate::domain::{Actor, Command, Event, Kind};
+    use crate::domain::{Actor, Event};
+    use crate::rules::bench::{event_names, leak_call};
     use crate::rules::{decide, Context};
     use crate::state::State;
-
-    fn call() -> Command {
-        Command::Call {
-            unit: "1-1203".into(),
-            kind: Kind::Repair,
-            priority: None,
-            caller: None,
-            phone: None,
-            summary: "漏水".into(),
-            anonymous: false,
-        }
-    }
-
-    fn names(events: &[Event]) -> Vec<&'static str> {
-        events
-            .iter()
-            .map(|e| match e {
-                Event::StoreCreated { .. } => "StoreCreated",
-                Event::ShiftStarted { .. } => "ShiftStarted",
-                Event::TicketOpened { .. } => "TicketOpened",
-                _ => "other",
-            })
-            .collect()
-    }
 
     #[test]
     fn the_first_command_of_a_new_store_is_decided_whole_by_the_rules() {
@@ -130,9 +107,9 @@ mod tests {
             site: &site,
             plans: &plans,
         };
-        let decided = decide(&State::new(), &call(), &ctx).unwrap();
+        let decided = decide(&State::new(), &leak_call(), &ctx).unwrap();
         assert_eq!(
-            names(&decided.events),
+            event_names(&decided.events),
             ["StoreCreated", "ShiftStarted", "TicketOpened"],
             "{:?}",
             decided.events

@@ -182,47 +182,27 @@ mod tests {
     use chrono::{TimeZone, Utc};
 
     use crate::clock::ManualClock;
-    use crate::domain::{Actor, Command, Event, Kind};
-    use crate::rules::bench::Bench;
-
-    fn names(events: &[Event]) -> Vec<&'static str> {
-        events
-            .iter()
-            .map(|e| match e {
-                Event::StoreCreated { .. } => "StoreCreated",
-                Event::ShiftStarted { .. } => "ShiftStarted",
-                Event::TicketOpened { .. } => "TicketOpened",
-                _ => "other",
-            })
-            .collect()
-    }
+    use crate::domain::{Actor, Command, Event};
+    use crate::rules::bench::{event_names, leak_call, Bench};
 
     #[test]
     fn a_shift_opens_once_and_the_store_is_created_once() {
         let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 25, 21, 0, 0).unwrap());
         let mut bench = Bench::new(clock);
         let wang = Actor::new("王军", "wang");
-        let call = Command::Call {
-            unit: "1-1203".into(),
-            kind: Kind::Repair,
-            priority: None,
-            caller: None,
-            phone: None,
-            summary: "漏水".into(),
-            anonymous: false,
-        };
+        let call = leak_call();
         // `shift start` as the first command opens the shift itself: no second one.
         let first = bench.submit(&wang, &Command::ShiftStart, None).unwrap();
         let events: Vec<Event> = first.records.iter().map(|r| r.body.event.clone()).collect();
         assert_eq!(
-            names(&events),
+            event_names(&events),
             ["StoreCreated", "ShiftStarted"],
             "{events:?}"
         );
         assert!(first.records.iter().all(|r| r.body.shift == 1));
         let next = bench.submit(&wang, &call, None).unwrap();
         let events: Vec<Event> = next.records.iter().map(|r| r.body.event.clone()).collect();
-        assert_eq!(names(&events), ["TicketOpened"], "{events:?}");
+        assert_eq!(event_names(&events), ["TicketOpened"], "{events:?}");
         assert_eq!(next.records[0].body.shift, 1);
         assert_eq!(bench.state().shifts.all.len(), 1);
     }
