@@ -123,19 +123,14 @@ pub fn run(
             step(api, run, *n, action, note.clone(), lang)
         }
         EmergencyCmd::Note { run, text } => {
-            let c = api.submit(
+            let id = submit_on_run(
+                api,
                 Command::EmergencyNote {
                     run: run.clone(),
                     text: text.clone(),
                 },
-                None,
+                run,
             )?;
-            warn(&c.warnings);
-            let id = c
-                .records
-                .iter()
-                .find_map(|r| r.body.event.run())
-                .unwrap_or(run);
             say(&match lang {
                 Lang::En => format!("{id} note added"),
                 Lang::Zh => format!("{id} 已添加备注"),
@@ -169,13 +164,7 @@ pub fn run(
             Ok(0)
         }
         EmergencyCmd::Close { run } => {
-            let c = api.submit(Command::EmergencyClose { run: run.clone() }, None)?;
-            warn(&c.warnings);
-            let id = c
-                .records
-                .iter()
-                .find_map(|r| r.body.event.run())
-                .unwrap_or(run);
+            let id = submit_on_run(api, Command::EmergencyClose { run: run.clone() }, run)?;
             say(&match lang {
                 Lang::En => {
                     format!("{id} closed; write its report with `dutydesk emergency report {id}`")
@@ -583,4 +572,16 @@ fn write_report(
         eprintln!("a copy is in {}", copy.display());
     }
     Ok(0)
+}
+
+/// Submits a command about a run, shows its warnings, and returns the run's id
+/// as the desk recorded it (what the operator typed, if no record names it).
+fn submit_on_run(api: &mut dyn DeskApi, cmd: Command, run: &str) -> Result<String, DeskError> {
+    let c = api.submit(cmd, None)?;
+    warn(&c.warnings);
+    Ok(c.records
+        .iter()
+        .find_map(|r| r.body.event.run())
+        .unwrap_or(run)
+        .to_string())
 }
