@@ -114,6 +114,12 @@ pub enum Command {
     EmergencyReport {
         run: String,
     },
+    /// An inquiry or a request for help answered on the phone: recorded as done
+    /// with the answer as its note, and closed (they need no callback).
+    Answer {
+        id: String,
+        note: String,
+    },
 }
 
 impl Command {
@@ -141,6 +147,7 @@ impl Command {
             Command::ShiftSign { .. } => "shift sign",
             Command::ShiftWithdraw { .. } => "shift withdraw",
             Command::EmergencyReport { .. } => "emergency report",
+            Command::Answer { .. } => "answer",
         }
     }
 }

@@ -128,6 +128,24 @@ pub fn decide(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, D
                 text: required_text("note", text)?,
             }]))
         }
+        Command::Answer { id, note } => {
+            let t = find(state, id)?;
+            if !t.next_moves().contains(&Move::Answer) {
+                return Err(refused(t, Move::Answer));
+            }
+            // Done and closed at once: the answer is the work, and these kinds
+            // need no callback (`Kind::needs_satisfied_callback`).
+            Ok(Decision::of(vec![
+                Event::TicketDone {
+                    id: t.id.clone(),
+                    note: Some(required_text("note", note)?),
+                },
+                Event::TicketClosed {
+                    id: t.id.clone(),
+                    note: None,
+                },
+            ]))
+        }
         _ => Err(DeskError::Internal(format!(
             "{} is not a ticket command",
             cmd.name()
@@ -472,6 +490,71 @@ mod tests {
             b.ok(close(&id));
             assert_eq!(b.ticket(&id).state, TicketState::Closed, "{kind}");
         }
+    }
+
+    #[test]
+    fn an_inquiry_answered_on_the_phone_is_done_and_closed_in_one_move_with_the_answer() {
+        for kind in [Kind::Inquiry, Kind::Help] {
+            let mut b = Bench::new();
+            let id = b.call(kind);
+            let empty = b.submit(Command::Answer {
+                id: id.clone(),
+                note: " ".into(),
+            });
+            assert!(matches!(empty, Err(DeskError::Invalid { .. })), "{empty:?}");
+            let events = b.ok(Command::Answer {
+                id: id.clone(),
+                note: "物业办公室在B2".into(),
+            });
+            assert!(
+                matches!(
+                    &events[..],
+                    [Event::TicketDone { note: Some(n), .. }, Event::TicketClosed { .. }] if n == "物业办公室在B2"
+                ),
+                "{events:?}"
+            );
+            assert_eq!(b.ticket(&id).state, TicketState::Closed, "{kind}");
+            // Once closed there is nothing to answer.
+            let again = b.submit(Command::Answer {
+                id: id.clone(),
+                note: "again".into(),
+            });
+            assert!(matches!(again, Err(DeskError::Refused(_))), "{again:?}");
+        }
+    }
+
+    #[test]
+    fn only_a_new_inquiry_or_request_for_help_can_be_answered() {
+        let mut b = Bench::new();
+        for kind in [Kind::Repair, Kind::Complaint] {
+            let id = b.call(kind);
+            let seq = b.desk.state().seq;
+            let err = b
+                .submit(Command::Answer {
+                    id: id.clone(),
+                    note: "told".into(),
+                })
+                .unwrap_err();
+            assert!(
+                matches!(
+                    &err,
+                    DeskError::Refused(crate::domain::Refusal::Move {
+                        tried: crate::domain::Move::Answer,
+                        ..
+                    })
+                ),
+                "{err}"
+            );
+            assert_eq!(b.desk.state().seq, seq, "a refusal writes nothing");
+        }
+        let id = b.call(Kind::Inquiry);
+        b.ok(dispatch(&id));
+        assert!(b
+            .submit(Command::Answer {
+                id,
+                note: "told".into()
+            })
+            .is_err());
     }
 
     #[test]

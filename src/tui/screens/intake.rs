@@ -147,6 +147,20 @@ impl Intake {
         self.suggestions = app.site.complete_unit(&self.unit.text(), 5);
     }
 
+    /// Takes the unit suggestion, if the unit field has one; true if it did.
+    fn take_suggestion(&mut self, app: &App) -> bool {
+        if self.focus != Field::Unit {
+            return false;
+        }
+        let Some(sug) = self.suggestion().map(str::to_string) else {
+            return false;
+        };
+        self.unit.set(&sug);
+        self.errors.remove(&Field::Unit);
+        self.update_suggestions(app);
+        true
+    }
+
     fn text_input(&mut self) -> Option<&mut Input> {
         match self.focus {
             Field::Unit => Some(&mut self.unit),
@@ -175,11 +189,15 @@ impl Intake {
         self.form_error = None;
         match app.submit(cmd) {
             Ok(done) => {
-                let id = done
+                let ticket = done
                     .records
                     .iter()
-                    .find_map(|r| r.body.event.ticket().map(|t| t.0.clone()))
-                    .unwrap_or_default();
+                    .find_map(|r| r.body.event.ticket().cloned());
+                let id = ticket.as_ref().map(|t| t.0.clone()).unwrap_or_default();
+                // The next thing done with a call just logged is to open it.
+                if let Some(t) = &ticket {
+                    app.select_ticket(t.number());
+                }
                 let mut msg = s::saved_ticket(app.lang, &id);
                 for w in &done.warnings {
                     msg.push_str(" · ");
@@ -263,48 +281,42 @@ impl Screen for Intake {
                 };
             }
             Some(Act::Accept) => {
-                if let (Field::Unit, Some(sug)) =
-                    (self.focus, self.suggestion().map(str::to_string))
-                {
-                    self.unit.set(&sug);
-                    self.errors.remove(&Field::Unit);
-                    self.update_suggestions(app);
-                } else if ev.code == KeyCode::Right {
-                    match self.focus {
-                        Field::Kind => self.set_kind(true),
-                        Field::Priority => self.set_priority(self.priority + 1),
-                        Field::Anonymous => self.anonymous = !self.anonymous,
-                        _ => {
-                            if let Some(i) = self.text_input() {
-                                i.right();
-                            }
-                        }
-                    }
-                } else {
+                if !self.take_suggestion(app) {
                     self.step(true);
                 }
+            }
+            Some(a @ (Act::NextChoice | Act::PrevChoice | Act::Toggle)) => {
+                let forward = a != Act::PrevChoice;
+                let focus = self.focus;
+                match focus {
+                    Field::Kind => self.set_kind(forward),
+                    Field::Priority if a != Act::Toggle => {
+                        let p = if forward {
+                            self.priority + 1
+                        } else {
+                            self.priority.saturating_sub(1)
+                        };
+                        self.set_priority(p)
+                    }
+                    Field::Priority => {}
+                    Field::Anonymous => self.anonymous = !self.anonymous,
+                    Field::Unit if a == Act::NextChoice && self.take_suggestion(app) => {}
+                    // In a text field the key is what it is: a space, a letter
+                    // bound by the user, or the cursor moving.
+                    _ => {
+                        if self.text_input().is_some_and(|i| i.edit(ev)) && focus == Field::Unit {
+                            self.update_suggestions(app);
+                        }
+                    }
+                }
+                self.errors.remove(&focus);
             }
             _ => {
                 let focus = self.focus;
                 let used = match (focus, ev.code) {
-                    (Field::Kind, KeyCode::Left) => {
-                        self.set_kind(false);
-                        true
-                    }
-                    (Field::Kind, KeyCode::Char(' ')) => {
-                        self.set_kind(true);
-                        true
-                    }
-                    (Field::Priority, KeyCode::Left) => {
-                        self.set_priority(self.priority.saturating_sub(1));
-                        true
-                    }
+                    // The priority is typed as its value, like text.
                     (Field::Priority, KeyCode::Char(c @ '1'..='4')) => {
                         self.set_priority(c as u8 - b'0');
-                        true
-                    }
-                    (Field::Anonymous, KeyCode::Left | KeyCode::Char(' ')) => {
-                        self.anonymous = !self.anonymous;
                         true
                     }
                     _ => self.text_input().is_some_and(|i| i.edit(ev)),
@@ -364,7 +376,7 @@ impl Screen for Intake {
                         Span::raw(" ".repeat(label_w + 2)),
                         Span::styled(sug.to_string(), th.key),
                         Span::styled(
-                            format!(" ({}) {}", tr(s::SUGGESTION, l), others.join(" ")),
+                            format!(" ({}) {}", s::suggestion(l, &app.keymap), others.join(" ")),
                             th.dim,
                         ),
                     ]));
@@ -384,7 +396,7 @@ impl Screen for Intake {
                 th.error,
             ));
         }
-        lines.push(Line::styled(tr(s::FORM_KEYS, l), th.dim));
+        lines.push(Line::styled(s::form_keys(l, &app.keymap), th.dim));
         f.render_widget(
             Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: false }),
             inner,
