@@ -777,3 +777,45 @@ fn the_header_names_the_operator_at_this_screen_also_when_on_duty() {
     assert!(s.contains("值班 王伟 · 本机 王伟"), "{s}");
     assert!(!s.contains("远程"), "{s}");
 }
+
+#[test]
+fn a_repeat_call_is_offered_to_the_open_ticket_and_added_to_it() {
+    for (lang, offer, added, timeline) in [
+        (
+            Lang::En,
+            "R001 is open here",
+            "Call added to R001",
+            "called again: 王五: still leaking",
+        ),
+        (
+            Lang::Zh,
+            "R001 尚未办结",
+            "来电已加入 R001",
+            "再次来电： 王五: still leaking",
+        ),
+    ] {
+        let fx = fixture();
+        fx.evening();
+        let mut app = fx.app(lang);
+        app.key(key(KeyCode::End));
+        app.key(ch('n'));
+        typ(&mut app, "1-0101");
+        let s = screen(&app);
+        assert!(s.contains(offer) && s.contains("Ctrl-a"), "{s}");
+        for _ in 0..3 {
+            app.key(key(KeyCode::Tab));
+        }
+        typ(&mut app, "王五");
+        app.key(key(KeyCode::Tab));
+        app.key(key(KeyCode::Tab));
+        typ(&mut app, "still leaking");
+        app.key(ctrl('a'));
+        let s = screen(&app);
+        assert!(s.contains(added), "{s}");
+        assert_eq!(app.state.tickets.len(), 3, "no second job");
+        // The ticket the call went to is the one selected.
+        app.key(key(KeyCode::Enter));
+        let s = screen(&app);
+        assert!(s.contains("R001") && s.contains(timeline), "{s}");
+    }
+}

@@ -120,6 +120,13 @@ pub enum Command {
         id: String,
         note: String,
     },
+    /// A repeat call about an open ticket, recorded on it instead of a new one.
+    AddCall {
+        id: String,
+        caller: Option<String>,
+        phone: Option<String>,
+        note: Option<String>,
+    },
 }
 
 impl Command {
@@ -148,6 +155,7 @@ impl Command {
             Command::ShiftWithdraw { .. } => "shift withdraw",
             Command::EmergencyReport { .. } => "emergency report",
             Command::Answer { .. } => "answer",
+            Command::AddCall { .. } => "add call",
         }
     }
 }

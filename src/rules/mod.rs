@@ -66,7 +66,8 @@ fn decide_area(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, 
         | Command::Close { .. }
         | Command::Cancel { .. }
         | Command::Note { .. }
-        | Command::Answer { .. } => tickets::decide(state, cmd, ctx),
+        | Command::Answer { .. }
+        | Command::AddCall { .. } => tickets::decide(state, cmd, ctx),
         Command::ShiftStart
         | Command::ShiftHandover { .. }
         | Command::ShiftAccept

@@ -146,6 +146,31 @@ pub fn decide(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, D
                 },
             ]))
         }
+        Command::AddCall {
+            id,
+            caller,
+            phone,
+            note,
+        } => {
+            let t = find(state, id)?;
+            // A closed ticket's caller is a new call: add only to an open one.
+            if !t.is_open() {
+                return Err(DeskError::Refused(Refusal::CallOnClosedTicket {
+                    id: t.id.0.clone(),
+                    state: t.state,
+                }));
+            }
+            let phone = match phone.as_deref().map(str::trim) {
+                Some(p) if !p.is_empty() => Some(normalize_phone(p)?),
+                _ => None,
+            };
+            Ok(Decision::of(vec![Event::CallAdded {
+                id: t.id.clone(),
+                caller: optional_text("caller", caller)?,
+                phone,
+                note: optional_text("note", note)?,
+            }]))
+        }
         _ => Err(DeskError::Internal(format!(
             "{} is not a ticket command",
             cmd.name()
@@ -521,6 +546,57 @@ mod tests {
             });
             assert!(matches!(again, Err(DeskError::Refused(_))), "{again:?}");
         }
+    }
+
+    #[test]
+    fn a_repeat_call_is_added_to_the_open_ticket_and_never_to_a_closed_one() {
+        let mut b = Bench::new();
+        let id = b.call(Kind::Repair);
+        let events = b.ok(Command::AddCall {
+            id: id.clone(),
+            caller: Some("李梅".into()),
+            phone: Some("138 0013 8000".into()),
+            note: Some("水还在滴".into()),
+        });
+        assert!(
+            matches!(&events[..], [Event::CallAdded { phone: Some(p), .. }] if p == "13800138000"),
+            "{events:?}"
+        );
+        let t = b.ticket(&id);
+        assert_eq!(t.state, TicketState::New, "the job stays one job");
+        assert!(
+            t.notes
+                .iter()
+                .any(|n| n.text == "李梅 13800138000: 水还在滴"),
+            "{:?}",
+            t.notes
+        );
+        let bad = b.submit(Command::AddCall {
+            id: id.clone(),
+            caller: None,
+            phone: Some("12".into()),
+            note: None,
+        });
+        assert!(matches!(bad, Err(DeskError::Invalid { .. })), "{bad:?}");
+        b.ok(Command::Cancel {
+            id: id.clone(),
+            reason: "dup".into(),
+        });
+        let closed = b
+            .submit(Command::AddCall {
+                id: id.clone(),
+                caller: None,
+                phone: None,
+                note: Some("again".into()),
+            })
+            .unwrap_err();
+        assert!(
+            matches!(
+                closed,
+                DeskError::Refused(crate::domain::Refusal::CallOnClosedTicket { .. })
+            ),
+            "{closed}"
+        );
     }
 
     #[test]

@@ -84,6 +84,7 @@ impl Ctx {
             ],
             Ctx::Intake => &[
                 Save, NextField, PrevField, Accept, Discard, PrevChoice, NextChoice, Toggle,
+                AddCall,
             ],
             Ctx::Picker => &[Up, Down, Choose, Back],
             Ctx::Prompt => &[Submit, Back],
@@ -145,6 +146,7 @@ pub enum Act {
     PrevChoice,
     NextChoice,
     Toggle,
+    AddCall,
 }
 
 impl Act {
@@ -195,6 +197,7 @@ impl Act {
             Act::PrevChoice => "prev_choice",
             Act::NextChoice => "next_choice",
             Act::Toggle => "toggle",
+            Act::AddCall => "add_call",
         }
     }
 }

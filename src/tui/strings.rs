@@ -261,6 +261,20 @@ pub fn event_text(lang: Lang, ev: &crate::domain::Event) -> String {
         E::TicketNoted { text, .. } => {
             with_note(tr(B::new("note", "备注"), lang).into(), &Some(text.clone()))
         }
+        E::CallAdded {
+            caller,
+            phone,
+            note,
+            ..
+        } => {
+            let who = [caller.as_deref(), phone.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" ");
+            let s = format!("{} {who}", tr(B::new("called again:", "再次来电："), lang));
+            with_note(s.trim_end().to_string(), note)
+        }
         E::EmergencyStarted {
             run,
             name_en,
@@ -355,6 +369,10 @@ pub fn describe(act: Act, lang: Lang) -> &'static str {
             "change the choice (a space in text)",
             "切换选项（文字中为空格）",
         ),
+        Act::AddCall => B::new(
+            "add this call to the open ticket of the unit or phone",
+            "把本次来电加到该房号或电话的未结工单",
+        ),
     };
     b.get(lang)
 }
@@ -397,6 +415,7 @@ pub fn hint(act: Act, lang: Lang) -> &'static str {
         Act::Refuse => B::new("refuse", "拒签"),
         Act::PrevChoice | Act::NextChoice => B::new("change", "切换"),
         Act::Toggle => B::new("toggle", "切换"),
+        Act::AddCall => B::new("add to open ticket", "加到未结工单"),
         Act::Dispatch
         | Act::Start
         | Act::Done
@@ -562,3 +581,24 @@ pub const UNSATISFIED_WHY: B = B::new(
     "Why is the resident not satisfied? Type the reason, then choose again.",
     "住户为何不满意？请输入原因，再选定。",
 );
+
+/// The form's offer when the unit or phone already has an open ticket.
+pub fn repeat_call(lang: Lang, keymap: &Keymap, id: &str, summary: &str) -> String {
+    let add = k(keymap, Ctx::Intake, Act::AddCall);
+    let save = k(keymap, Ctx::Intake, Act::Save);
+    match lang {
+        Lang::En => format!(
+            "{id} is open here ({summary}): {add} adds this call to it · {save} logs a new one"
+        ),
+        Lang::Zh => {
+            format!("{id} 尚未办结（{summary}）：{add} 将本次来电加入该单 · {save} 登记新单")
+        }
+    }
+}
+
+pub fn call_added(lang: Lang, id: &str) -> String {
+    match lang {
+        Lang::En => format!("Call added to {id}"),
+        Lang::Zh => format!("来电已加入 {id}"),
+    }
+}

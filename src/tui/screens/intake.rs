@@ -171,6 +171,76 @@ impl Intake {
         }
     }
 
+    /// The open ticket this call may be about: the unit's newest open one, else
+    /// one opened from the same phone number.
+    fn open_match(&self, app: &App) -> Option<(u64, String, String)> {
+        let now = app.now_us();
+        let (open, _) = history::of_unit(&app.state, &self.unit.text(), now);
+        let digits = |p: &str| p.chars().filter(char::is_ascii_digit).collect::<String>();
+        let phone = digits(&self.phone.text());
+        let same_phone = |t: &crate::state::Ticket| {
+            t.is_open() && t.phone.as_deref().map(digits).as_deref() == Some(phone.as_str())
+        };
+        let t: &crate::state::Ticket = open.first().copied().or_else(|| {
+            (phone.len() >= 7)
+                .then(|| {
+                    app.state
+                        .tickets
+                        .values()
+                        .rev()
+                        .map(|t| &**t)
+                        .find(|t| same_phone(t))
+                })
+                .flatten()
+        })?;
+        Some((t.id.number(), t.id.0.clone(), t.summary.clone()))
+    }
+
+    /// Records the call on the open ticket it is about, instead of a new ticket.
+    fn add_call(&mut self, app: &mut App) -> Flow {
+        let Some((number, id, _)) = self.open_match(app) else {
+            return Flow::Stay;
+        };
+        let opt = |i: &Input| {
+            let t = i.text();
+            (!t.trim().is_empty()).then_some(t)
+        };
+        let cmd = Command::AddCall {
+            id: id.clone(),
+            caller: opt(&self.caller),
+            phone: opt(&self.phone),
+            note: opt(&self.summary),
+        };
+        self.errors.clear();
+        self.form_error = None;
+        match app.submit(cmd) {
+            Ok(_) => {
+                app.select_ticket(number);
+                app.info(s::call_added(app.lang, &id));
+                Flow::Close(1)
+            }
+            Err(e) => self.refused(app, e),
+        }
+    }
+
+    /// Marks the field a refusal names, or says why under the form; input is kept.
+    fn refused(&mut self, app: &App, e: crate::DeskError) -> Flow {
+        match e {
+            crate::DeskError::Invalid { field, reason } => match Field::of_error(&field) {
+                Some(f) => {
+                    self.errors.insert(f, app.reason_text(&reason));
+                    self.focus = f;
+                }
+                None => {
+                    self.form_error =
+                        Some(app.failure(&crate::DeskError::Invalid { field, reason }))
+                }
+            },
+            e => self.form_error = Some(app.failure(&e)),
+        }
+        Flow::Stay
+    }
+
     fn save(&mut self, app: &mut App) -> Flow {
         let opt = |i: &Input| {
             let t = i.text();
@@ -206,23 +276,7 @@ impl Intake {
                 app.info(msg);
                 Flow::Close(1)
             }
-            Err(crate::DeskError::Invalid { field, reason }) => {
-                match Field::of_error(&field) {
-                    Some(f) => {
-                        self.errors.insert(f, app.reason_text(&reason));
-                        self.focus = f;
-                    }
-                    None => {
-                        self.form_error =
-                            Some(app.failure(&crate::DeskError::Invalid { field, reason }))
-                    }
-                }
-                Flow::Stay
-            }
-            Err(e) => {
-                self.form_error = Some(app.failure(&e));
-                Flow::Stay
-            }
+            Err(e) => self.refused(app, e),
         }
     }
 
@@ -271,6 +325,7 @@ impl Screen for Intake {
     fn key(&mut self, app: &mut App, ev: &KeyEvent, act: Option<Act>) -> Flow {
         match act {
             Some(Act::Save) => return self.save(app),
+            Some(Act::AddCall) => return self.add_call(app),
             Some(Act::NextField) => self.step(true),
             Some(Act::PrevField) => self.step(false),
             Some(Act::Discard) => {
@@ -390,6 +445,13 @@ impl Screen for Intake {
             }
         }
         lines.push(Line::raw(""));
+        // A repeat call: offer to add it to the open ticket rather than open a second job.
+        if let Some((_, id, summary)) = self.open_match(app) {
+            lines.push(Line::styled(
+                s::repeat_call(l, &app.keymap, &id, &fit(&summary, 24)),
+                th.key,
+            ));
+        }
         if let Some(e) = &self.form_error {
             lines.push(Line::styled(
                 format!("{}: {e}", tr(s::SAVE_FAILED, l)),
