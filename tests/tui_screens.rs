@@ -819,3 +819,31 @@ fn a_repeat_call_is_offered_to_the_open_ticket_and_added_to_it() {
         assert!(s.contains("R001") && s.contains(timeline), "{s}");
     }
 }
+
+#[test]
+fn the_unit_panel_counts_agree_with_the_rows_and_the_phone_line() {
+    for (lang, open0, none, phone) in [
+        (
+            Lang::En,
+            "Open now (0)",
+            "no other ticket of this unit in 30 days",
+            "Phone: 2 other ticket(s), 30 days, any unit",
+        ),
+        (
+            Lang::Zh,
+            "未结工单 (0)",
+            "该房号30天内无其他工单",
+            "该电话近30天另报 2 单（含其他房号）",
+        ),
+    ] {
+        let fx = fixture();
+        fx.evening();
+        let mut app = fx.app(lang);
+        // R001 is the unit's only ticket; the phone also opened C002 and I003.
+        app.key(key(KeyCode::Enter));
+        let s = screen(&app);
+        assert!(s.contains("R001"), "{s}");
+        assert!(s.contains(open0) && s.contains(none), "{s}");
+        assert!(s.contains(phone), "{s}");
+    }
+}

@@ -132,8 +132,11 @@ pub const YES: B = B::new("yes", "是");
 pub const NO: B = B::new("no", "否");
 pub const HISTORY: B = B::new("Unit history", "房号历史");
 pub const HISTORY_OPEN: B = B::new("Open now", "未结工单");
-pub const HISTORY_RECENT: B = B::new("Last 30 days", "近30天");
-pub const HISTORY_NONE: B = B::new("no calls in 30 days", "30天内无来电");
+pub const HISTORY_RECENT: B = B::new("Closed, last 30 days", "近30天已结");
+pub const HISTORY_NONE: B = B::new(
+    "no other ticket of this unit in 30 days",
+    "该房号30天内无其他工单",
+);
 pub const HISTORY_HINT: B = B::new("type a unit to see its tickets", "输入房号查看该户工单");
 pub const DISCARD_FORM: B = B::new(
     "Discard this call? What you typed will be lost.",
@@ -377,11 +380,14 @@ pub fn describe(act: Act, lang: Lang) -> &'static str {
     b.get(lang)
 }
 
-/// A repeat caller: how often this phone called in 30 days.
-pub fn phone_calls(lang: Lang, n: usize) -> String {
-    match lang {
-        Lang::En => format!("This phone called {n} time(s) in the last 30 days"),
-        Lang::Zh => format!("该电话近30天来电 {n} 次"),
+/// A repeat caller: how many tickets this phone opened in 30 days, any unit
+/// (tickets, like the unit's counts above it; `others` leaves out the one shown).
+pub fn phone_calls(lang: Lang, n: usize, others: bool) -> String {
+    match (lang, others) {
+        (Lang::En, false) => format!("Phone: {n} ticket(s), 30 days, any unit"),
+        (Lang::En, true) => format!("Phone: {n} other ticket(s), 30 days, any unit"),
+        (Lang::Zh, false) => format!("该电话近30天共报 {n} 单（含其他房号）"),
+        (Lang::Zh, true) => format!("该电话近30天另报 {n} 单（含其他房号）"),
     }
 }
 
