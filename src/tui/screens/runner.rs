@@ -180,7 +180,13 @@ impl Screen for Runner {
                 // Closing ends the run for good: steps still pending are listed
                 // and the operator confirms.
                 let pending = pending_steps(app, &id);
-                if pending.is_empty() {
+                // With a critical step pending the desk refuses the close and
+                // names the steps; asking first would only put a question before it.
+                let critical = app
+                    .state
+                    .run(&id)
+                    .is_some_and(|r| !r.pending_critical().is_empty());
+                if pending.is_empty() || critical {
                     match app.submit(cmd) {
                         Ok(_) => app.info(done),
                         Err(e) => app.error(app.failure(&e)),
