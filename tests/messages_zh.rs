@@ -148,9 +148,10 @@ mod every_message {
             Refusal::RequestKeyReused { .. } => 21,
             Refusal::TooManyConnectionsOfUser { .. } => 22,
             Refusal::TooManyConnections { .. } => 23,
+            Refusal::CallOnClosedTicket { .. } => 24,
         }
     }
-    const REFUSALS: usize = 24;
+    const REFUSALS: usize = 25;
 
     fn refusals() -> Vec<Refusal> {
         vec![
@@ -238,6 +239,10 @@ mod every_message {
                 count: 64,
             },
             Refusal::TooManyConnections { count: 256 },
+            Refusal::CallOnClosedTicket {
+                id: s("R017"),
+                state: TicketState::Closed,
+            },
         ]
     }
 

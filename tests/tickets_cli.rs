@@ -233,6 +233,24 @@ fn an_inquiry_closes_from_done_without_a_callback() {
 }
 
 #[test]
+fn an_inquiry_answered_on_the_phone_closes_with_the_answer_and_a_repair_is_refused() {
+    let site = Site::new();
+    let id = ticket_in(&site, "inquiry", "new");
+    site.ok(&["answer", &id, "--note", "the office is in B2"]);
+    assert_eq!(site.state_of(&id), "closed");
+    assert!(site.ticket(&id)["notes"]
+        .to_string()
+        .contains("the office is in B2"));
+    let repair = ticket_in(&site, "repair", "new");
+    refused(
+        &site,
+        &["answer", &repair, "--note", "told"],
+        4,
+        &["cannot be answered", "Allowed next: dispatch"],
+    );
+}
+
+#[test]
 fn cancel_works_from_every_open_state() {
     let site = Site::new();
     for state in ["new", "dispatched", "in_progress", "done"] {

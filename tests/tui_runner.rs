@@ -193,6 +193,50 @@ fn the_picker_filters_and_starts_a_run_that_the_runner_shows_in_english() {
     let s = screen(&app);
     assert!(s.contains("!! late 1:00"), "{s}");
     assert!(s.contains("Elapsed 31:00"), "{s}");
+
+    // The critical steps done, closing asks first and lists what is still pending.
+    while !app.state.run("EM1").unwrap().pending_critical().is_empty() {
+        let before = app.state.run("EM1").unwrap().pending_critical().len();
+        for _ in 0..11 {
+            app.key(key(KeyCode::Up));
+        }
+        let next = app.state.run("EM1").unwrap().pending_critical()[0];
+        for _ in 1..next {
+            app.key(key(KeyCode::Down));
+        }
+        app.key(ch('x'));
+        if app.ctx() == dutydesk::tui::keymap::Ctx::Prompt {
+            typ(&mut app, "ok");
+            app.key(key(KeyCode::Enter));
+        }
+        assert!(
+            app.state.run("EM1").unwrap().pending_critical().len() < before,
+            "{}",
+            screen(&app)
+        );
+    }
+    app.key(ch('c'));
+    let s = screen(&app);
+    assert!(
+        s.contains("Close this emergency with these steps still pending?"),
+        "{s}"
+    );
+    assert!(
+        s.contains("5 ") && s.contains("11 "),
+        "the pending steps are listed: {s}"
+    );
+    app.key(ch('n'));
+    assert!(
+        app.state.run("EM1").unwrap().is_active(),
+        "no keeps the run open"
+    );
+    app.key(ch('c'));
+    app.key(ch('y'));
+    assert!(
+        !app.state.run("EM1").unwrap().is_active(),
+        "{}",
+        screen(&app)
+    );
 }
 
 #[test]

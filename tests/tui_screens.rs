@@ -57,11 +57,15 @@ impl Fixture {
     }
 
     fn app(&self, lang: Lang) -> App {
+        self.app_with(lang, Keymap::builtin())
+    }
+
+    fn app_with(&self, lang: Lang, keymap: Keymap) -> App {
         App::new(
             self.api("王伟"),
             Arc::new(self.clock.clone()),
             lang,
-            Keymap::builtin(),
+            keymap,
             Theme::colour(),
         )
         .unwrap()
@@ -451,6 +455,11 @@ fn detail_in_chinese_with_note_and_cancel_reasons() {
     assert!(s.contains("取消原因") && s.contains("不能为空"), "{s}");
     typ(&mut app, "重复来电");
     app.key(key(KeyCode::Enter));
+    // A cancel cannot be undone: it is confirmed first.
+    let s = screen(&app);
+    assert!(s.contains("取消此工单？取消后不能恢复。"), "{s}");
+    assert!(!s.contains("取消: 重复来电"), "not yet cancelled: {s}");
+    app.key(ch('y'));
     let s = screen(&app);
     assert!(s.contains("工单 R001") && s.contains("处理记录"), "{s}");
     assert!(s.contains("备注: 住户不在家"), "{s}");
@@ -608,4 +617,233 @@ fn a_clock_set_back_shows_a_banner_with_how_far_and_when() {
         "{s}"
     );
     assert!(screen(&fx.app(Lang::Zh)).contains("系统时钟回拨 1h00"));
+}
+
+#[test]
+fn every_hint_names_the_keys_of_the_keymap_after_a_remap() {
+    let fx = fixture();
+    let user = "[confirm]\nyes = \"o\"\n[intake]\nsave = \"Ctrl-w\"\ntoggle = \"Ctrl-t\"\nnext_choice = \"Ctrl-l\"\n";
+    for (lang, words) in [
+        (
+            Lang::En,
+            ["Ctrl-w save", "Ctrl-t toggles", "←/Ctrl-l change", "o: yes"],
+        ),
+        (
+            Lang::Zh,
+            ["Ctrl-w 保存", "Ctrl-t 切换", "←/Ctrl-l 切换选项", "o：是"],
+        ),
+    ] {
+        let keymap = Keymap::with_user(user, std::path::Path::new("keymap.toml")).unwrap();
+        let mut app = fx.app_with(lang, keymap);
+        app.key(ch('n'));
+        let s = screen(&app);
+        for w in &words[..3] {
+            assert!(s.contains(w), "{lang:?} form hint has {w}: {s}");
+        }
+        assert!(!s.contains("Ctrl-S"), "no fixed key: {s}");
+        // The remapped toggle works as its hint says.
+        typ(&mut app, "1-0101");
+        app.key(key(KeyCode::Tab));
+        app.key(ctrl('t'));
+        let s = screen(&app);
+        assert!(s.contains(Kind::Complaint.label().get(lang)), "{s}");
+        // Leaving asks, naming the new yes key; it answers.
+        app.key(key(KeyCode::Esc));
+        let s = screen(&app);
+        assert!(s.contains(words[3]), "{lang:?} prompt names o: {s}");
+        app.key(ch('o'));
+        let s = screen(&app);
+        assert!(!s.contains(words[3]), "{s}");
+    }
+}
+
+#[test]
+fn notes_ride_in_the_pickers_and_an_unsatisfied_callback_asks_why() {
+    for (lang, dispatched, why, reopened) in [
+        (
+            Lang::En,
+            "dispatched to Engineering: bring a ladder",
+            "Why is the resident not satisfied?",
+            "callback: not satisfied, reopened: still dripping",
+        ),
+        (
+            Lang::Zh,
+            "派工至工程部: bring a ladder",
+            "住户为何不满意？",
+            "回访：不满意，重新打开: still dripping",
+        ),
+    ] {
+        let fx = fixture();
+        fx.evening();
+        let mut app = fx.app(lang);
+        app.key(key(KeyCode::Enter));
+        app.key(ch('d'));
+        // Letters type the note (j and k too, which the vim preset moves with).
+        typ(&mut app, "bring a ladder");
+        app.key(key(KeyCode::Enter));
+        let s = screen(&app);
+        assert!(s.contains(dispatched), "{s}");
+        app.key(ch('s'));
+        app.key(ch('f'));
+        app.key(ch('b'));
+        app.key(key(KeyCode::Down));
+        app.key(key(KeyCode::Enter));
+        let s = screen(&app);
+        assert!(s.contains(why), "the reason is asked for: {s}");
+        typ(&mut app, "still dripping");
+        app.key(key(KeyCode::Enter));
+        let s = screen(&app);
+        assert!(s.contains(reopened), "{s}");
+    }
+}
+
+#[test]
+fn an_inquiry_answered_on_the_phone_closes_in_one_move() {
+    for (lang, answered, refused) in [
+        (
+            Lang::En,
+            "work done: at the B2 office",
+            "R001 is new; it cannot be answered",
+        ),
+        (
+            Lang::Zh,
+            "已完工: at the B2 office",
+            "R001 当前为“待派工”，不能答复",
+        ),
+    ] {
+        let fx = fixture();
+        fx.evening();
+        let mut app = fx.app(lang);
+        // A repair is not answered on the phone: the refusal says so.
+        app.key(key(KeyCode::Enter));
+        app.key(ch('a'));
+        let s = screen(&app);
+        assert!(s.contains(refused), "{s}");
+        app.key(key(KeyCode::Esc));
+        // The inquiry is the last row.
+        app.key(key(KeyCode::End));
+        app.key(key(KeyCode::Enter));
+        app.key(ch('a'));
+        typ(&mut app, "at the B2 office");
+        app.key(key(KeyCode::Enter));
+        let s = screen(&app);
+        assert!(s.contains("I003") && s.contains(answered), "{s}");
+        assert!(s.contains(TicketStateLabel::closed(lang)), "{s}");
+    }
+}
+
+/// The closed state as each language shows it.
+struct TicketStateLabel;
+impl TicketStateLabel {
+    fn closed(lang: Lang) -> &'static str {
+        dutydesk::domain::TicketState::Closed.label().get(lang)
+    }
+}
+
+#[test]
+fn the_filter_searches_every_view_and_says_where_the_matches_are() {
+    for (lang, views) in [(Lang::En, "All 1"), (Lang::Zh, "全部 1")] {
+        let fx = fixture();
+        fx.evening();
+        fx.api("王伟")
+            .submit(
+                Command::Cancel {
+                    id: "C002".into(),
+                    reason: "duplicate".into(),
+                },
+                None,
+            )
+            .unwrap();
+        let mut app = fx.app(lang);
+        // From the Open view, a match that lives only in All is found.
+        app.key(ch('/'));
+        typ(&mut app, "噪音");
+        let s = screen(&app);
+        assert!(s.contains("C002"), "{s}");
+        assert!(s.contains(views), "{s}");
+        app.key(key(KeyCode::Enter));
+        let s = screen(&app);
+        assert!(s.contains("C002"), "the kept filter still finds it: {s}");
+    }
+}
+
+#[test]
+fn the_header_names_the_operator_at_this_screen_also_when_on_duty() {
+    let fx = fixture();
+    fx.evening();
+    let s = screen(&fx.app(Lang::En));
+    assert!(s.contains("on duty 王伟 · you 王伟"), "{s}");
+    let s = screen(&fx.app(Lang::Zh));
+    assert!(s.contains("值班 王伟 · 本机 王伟"), "{s}");
+    assert!(!s.contains("远程"), "{s}");
+}
+
+#[test]
+fn a_repeat_call_is_offered_to_the_open_ticket_and_added_to_it() {
+    for (lang, offer, added, timeline) in [
+        (
+            Lang::En,
+            "R001 is open here",
+            "Call added to R001",
+            "called again: 王五: still leaking",
+        ),
+        (
+            Lang::Zh,
+            "R001 尚未办结",
+            "来电已加入 R001",
+            "再次来电： 王五: still leaking",
+        ),
+    ] {
+        let fx = fixture();
+        fx.evening();
+        let mut app = fx.app(lang);
+        app.key(key(KeyCode::End));
+        app.key(ch('n'));
+        typ(&mut app, "1-0101");
+        let s = screen(&app);
+        assert!(s.contains(offer) && s.contains("Ctrl-a"), "{s}");
+        for _ in 0..3 {
+            app.key(key(KeyCode::Tab));
+        }
+        typ(&mut app, "王五");
+        app.key(key(KeyCode::Tab));
+        app.key(key(KeyCode::Tab));
+        typ(&mut app, "still leaking");
+        app.key(ctrl('a'));
+        let s = screen(&app);
+        assert!(s.contains(added), "{s}");
+        assert_eq!(app.state.tickets.len(), 3, "no second job");
+        // The ticket the call went to is the one selected.
+        app.key(key(KeyCode::Enter));
+        let s = screen(&app);
+        assert!(s.contains("R001") && s.contains(timeline), "{s}");
+    }
+}
+
+#[test]
+fn the_unit_panel_counts_agree_with_the_rows_and_the_phone_line() {
+    for (lang, open0, none, phone) in [
+        (
+            Lang::En,
+            "Open now (0)",
+            "no other ticket of this unit in 30 days",
+            "Phone: 2 other ticket(s), 30 days, any unit",
+        ),
+        (
+            Lang::Zh,
+            "未结工单 (0)",
+            "该房号30天内无其他工单",
+            "该电话近30天另报 2 单（含其他房号）",
+        ),
+    ] {
+        let fx = fixture();
+        fx.evening();
+        let mut app = fx.app(lang);
+        // R001 is the unit's only ticket; the phone also opened C002 and I003.
+        app.key(key(KeyCode::Enter));
+        let s = screen(&app);
+        assert!(s.contains("R001"), "{s}");
+        assert!(s.contains(open0) && s.contains(none), "{s}");
+        assert!(s.contains(phone), "{s}");
+    }
 }

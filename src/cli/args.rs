@@ -119,6 +119,13 @@ pub enum Cmd {
     },
     /// Add a note to a ticket.
     Note { id: String, text: String },
+    /// Close an inquiry or a request for help answered on the phone, with the answer.
+    Answer {
+        id: String,
+        /// What the caller was told.
+        #[arg(long)]
+        note: String,
+    },
     /// List open tickets (every ticket with --all).
     Tickets {
         #[arg(long)]

@@ -83,6 +83,10 @@ pub fn command_of(cmd: &Cmd) -> Option<Command> {
             id: id.clone(),
             text: text.clone(),
         },
+        Cmd::Answer { id, note } => Command::Answer {
+            id: id.clone(),
+            note: note.clone(),
+        },
         _ => return None,
     })
 }

@@ -114,6 +114,19 @@ pub enum Command {
     EmergencyReport {
         run: String,
     },
+    /// An inquiry or a request for help answered on the phone: recorded as done
+    /// with the answer as its note, and closed (they need no callback).
+    Answer {
+        id: String,
+        note: String,
+    },
+    /// A repeat call about an open ticket, recorded on it instead of a new one.
+    AddCall {
+        id: String,
+        caller: Option<String>,
+        phone: Option<String>,
+        note: Option<String>,
+    },
 }
 
 impl Command {
@@ -141,6 +154,8 @@ impl Command {
             Command::ShiftSign { .. } => "shift sign",
             Command::ShiftWithdraw { .. } => "shift withdraw",
             Command::EmergencyReport { .. } => "emergency report",
+            Command::Answer { .. } => "answer",
+            Command::AddCall { .. } => "add call",
         }
     }
 }

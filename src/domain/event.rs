@@ -158,6 +158,14 @@ pub enum Event {
         from_us: i64,
         to_us: i64,
     },
+    /// A further call about an open ticket (a repeat call): who called, from
+    /// which number, and what they said; the record's time is when.
+    CallAdded {
+        id: TicketId,
+        caller: Option<String>,
+        phone: Option<String>,
+        note: Option<String>,
+    },
 }
 
 impl Event {
@@ -187,6 +195,7 @@ impl Event {
             Event::CallerAnonymous { .. } => "caller_anonymous",
             Event::HandoverWithdrawn { .. } => "handover_withdrawn",
             Event::ClockJumped { .. } => "clock_jumped",
+            Event::CallAdded { .. } => "call_added",
         }
     }
 
@@ -201,6 +210,7 @@ impl Event {
             | Event::TicketClosed { id, .. }
             | Event::TicketCancelled { id, .. }
             | Event::TicketNoted { id, .. }
+            | Event::CallAdded { id, .. }
             | Event::CallerAnonymous { id } => Some(id),
             Event::EmergencyStarted { ticket, .. } => Some(ticket),
             _ => None,

@@ -16,10 +16,13 @@ pub enum Move {
     Close,
     Cancel,
     Note,
+    /// An inquiry or a request for help answered on the phone: done and closed
+    /// in one move, the answer as its note.
+    Answer,
 }
 
 impl Move {
-    pub const ALL: [Move; 7] = [
+    pub const ALL: [Move; 8] = [
         Move::Dispatch,
         Move::Start,
         Move::Done,
@@ -27,6 +30,7 @@ impl Move {
         Move::Close,
         Move::Cancel,
         Move::Note,
+        Move::Answer,
     ];
 
     /// The move's name: also the keymap action bound to it (`[detail] close = "c"`).
@@ -39,6 +43,7 @@ impl Move {
             Move::Close => "close",
             Move::Cancel => "cancel",
             Move::Note => "note",
+            Move::Answer => "answer",
         }
     }
 
@@ -57,6 +62,7 @@ impl Move {
             Move::Close => Bilingual::new("close", "关闭"),
             Move::Cancel => Bilingual::new("cancel", "取消"),
             Move::Note => Bilingual::new("note", "备注"),
+            Move::Answer => Bilingual::new("answer", "答复"),
         }
     }
 
@@ -72,6 +78,10 @@ impl Move {
             Move::Close => Bilingual::new("close the ticket", "关闭：结束工单"),
             Move::Cancel => Bilingual::new("cancel, with a reason", "取消（需填原因）"),
             Move::Note => Bilingual::new("note: add a note", "备注：添加备注"),
+            Move::Answer => Bilingual::new(
+                "answer: answered on the phone, closes it with the answer",
+                "答复：电话中已答复，记下答复并关闭",
+            ),
         }
     }
 
@@ -85,6 +95,7 @@ impl Move {
             Move::Close => "closed",
             Move::Cancel => "cancelled",
             Move::Note => "noted",
+            Move::Answer => "answered (only a new inquiry or request for help is)",
         }
     }
 

@@ -107,6 +107,11 @@ pub enum Refusal {
     TooManyConnections {
         count: usize,
     },
+    /// A further call is added only to an open ticket; about a closed one it is a new call.
+    CallOnClosedTicket {
+        id: String,
+        state: TicketState,
+    },
 }
 
 /// Something the operator's role (or account) may not do.

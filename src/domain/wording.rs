@@ -319,6 +319,14 @@ pub fn refusal(r: &Refusal, lang: Lang, s: &dyn Surface) -> String {
         (R::EvidenceIsTheDesks, Lang::Zh) => {
             "证据文件只能由值班台自己记录：交班时由值班台写出交接文件，重大事件报告也由值班台写出".into()
         }
+        (R::CallOnClosedTicket { id, state }, Lang::En) => format!(
+            "{id} is {}; a further call is added only to an open ticket: log it as a new call",
+            state.as_str().replace('_', " ")
+        ),
+        (R::CallOnClosedTicket { id, state }, Lang::Zh) => format!(
+            "{id} 当前为“{}”；再次来电只能加到未结工单，请登记为新来电",
+            state.label().zh
+        ),
     }
 }
 

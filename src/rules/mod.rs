@@ -72,7 +72,9 @@ fn decide_area(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, 
         | Command::Callback { .. }
         | Command::Close { .. }
         | Command::Cancel { .. }
-        | Command::Note { .. } => tickets::decide(state, cmd, ctx),
+        | Command::Note { .. }
+        | Command::Answer { .. }
+        | Command::AddCall { .. } => tickets::decide(state, cmd, ctx),
         Command::ShiftStart
         | Command::ShiftHandover { .. }
         | Command::ShiftAccept

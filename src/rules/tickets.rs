@@ -128,6 +128,49 @@ pub fn decide(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, D
                 text: required_text("note", text)?,
             }]))
         }
+        Command::Answer { id, note } => {
+            let t = find(state, id)?;
+            if !t.next_moves().contains(&Move::Answer) {
+                return Err(refused(t, Move::Answer));
+            }
+            // Done and closed at once: the answer is the work, and these kinds
+            // need no callback (`Kind::needs_satisfied_callback`).
+            Ok(Decision::of(vec![
+                Event::TicketDone {
+                    id: t.id.clone(),
+                    note: Some(required_text("note", note)?),
+                },
+                Event::TicketClosed {
+                    id: t.id.clone(),
+                    note: None,
+                },
+            ]))
+        }
+        Command::AddCall {
+            id,
+            caller,
+            phone,
+            note,
+        } => {
+            let t = find(state, id)?;
+            // A closed ticket's caller is a new call: add only to an open one.
+            if !t.is_open() {
+                return Err(DeskError::Refused(Refusal::CallOnClosedTicket {
+                    id: t.id.0.clone(),
+                    state: t.state,
+                }));
+            }
+            let phone = match phone.as_deref().map(str::trim) {
+                Some(p) if !p.is_empty() => Some(normalize_phone(p)?),
+                _ => None,
+            };
+            Ok(Decision::of(vec![Event::CallAdded {
+                id: t.id.clone(),
+                caller: optional_text("caller", caller)?,
+                phone,
+                note: optional_text("note", note)?,
+            }]))
+        }
         _ => Err(DeskError::Internal(format!(
             "{} is not a ticket command",
             cmd.name()
@@ -467,6 +510,122 @@ mod tests {
             b.ok(close(&id));
             assert_eq!(b.ticket(&id).state, TicketState::Closed, "{kind}");
         }
+    }
+
+    #[test]
+    fn an_inquiry_answered_on_the_phone_is_done_and_closed_in_one_move_with_the_answer() {
+        for kind in [Kind::Inquiry, Kind::Help] {
+            let mut b = Bench::new();
+            let id = b.call(kind);
+            let empty = b.submit(Command::Answer {
+                id: id.clone(),
+                note: " ".into(),
+            });
+            assert!(matches!(empty, Err(DeskError::Invalid { .. })), "{empty:?}");
+            let events = b.ok(Command::Answer {
+                id: id.clone(),
+                note: "物业办公室在B2".into(),
+            });
+            assert!(
+                matches!(
+                    &events[..],
+                    [Event::TicketDone { note: Some(n), .. }, Event::TicketClosed { .. }] if n == "物业办公室在B2"
+                ),
+                "{events:?}"
+            );
+            assert_eq!(b.ticket(&id).state, TicketState::Closed, "{kind}");
+            // Once closed there is nothing to answer.
+            let again = b.submit(Command::Answer {
+                id: id.clone(),
+                note: "again".into(),
+            });
+            assert!(matches!(again, Err(DeskError::Refused(_))), "{again:?}");
+        }
+    }
+
+    #[test]
+    fn a_repeat_call_is_added_to_the_open_ticket_and_never_to_a_closed_one() {
+        let mut b = Bench::new();
+        let id = b.call(Kind::Repair);
+        let events = b.ok(Command::AddCall {
+            id: id.clone(),
+            caller: Some("李梅".into()),
+            phone: Some("138 0013 8000".into()),
+            note: Some("水还在滴".into()),
+        });
+        assert!(
+            matches!(&events[..], [Event::CallAdded { phone: Some(p), .. }] if p == "13800138000"),
+            "{events:?}"
+        );
+        let t = b.ticket(&id);
+        assert_eq!(t.state, TicketState::New, "the job stays one job");
+        assert!(
+            t.notes
+                .iter()
+                .any(|n| n.text == "李梅 13800138000: 水还在滴"),
+            "{:?}",
+            t.notes
+        );
+        let bad = b.submit(Command::AddCall {
+            id: id.clone(),
+            caller: None,
+            phone: Some("12".into()),
+            note: None,
+        });
+        assert!(matches!(bad, Err(DeskError::Invalid { .. })), "{bad:?}");
+        b.ok(Command::Cancel {
+            id: id.clone(),
+            reason: "dup".into(),
+        });
+        let closed = b
+            .submit(Command::AddCall {
+                id: id.clone(),
+                caller: None,
+                phone: None,
+                note: Some("again".into()),
+            })
+            .unwrap_err();
+        assert!(
+            matches!(
+                closed,
+                DeskError::Refused(crate::domain::Refusal::CallOnClosedTicket { .. })
+            ),
+            "{closed}"
+        );
+    }
+
+    #[test]
+    fn only_a_new_inquiry_or_request_for_help_can_be_answered() {
+        let mut b = Bench::new();
+        for kind in [Kind::Repair, Kind::Complaint] {
+            let id = b.call(kind);
+            let seq = b.desk.state().seq;
+            let err = b
+                .submit(Command::Answer {
+                    id: id.clone(),
+                    note: "told".into(),
+                })
+                .unwrap_err();
+            assert!(
+                matches!(
+                    &err,
+                    DeskError::Refused(crate::domain::Refusal::Move {
+                        tried: crate::domain::Move::Answer,
+                        ..
+                    })
+                ),
+                "{err}"
+            );
+            assert_eq!(b.desk.state().seq, seq, "a refusal writes nothing");
+        }
+        let id = b.call(Kind::Inquiry);
+        b.ok(dispatch(&id));
+        assert!(b
+            .submit(Command::Answer {
+                id,
+                note: "told".into()
+            })
+            .is_err());
     }
 
     #[test]

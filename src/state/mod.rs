@@ -202,6 +202,27 @@ impl State {
             Event::TicketNoted { id, text } => self.with_ticket(id, seq, at, |t| {
                 push_note(t, &Some(text.clone()), at, &b.operator);
             }),
+            // Kept as a note, so every surface that lists notes shows the call.
+            Event::CallAdded {
+                id,
+                caller,
+                phone,
+                note,
+            } => self.with_ticket(id, seq, at, |t| {
+                let who = [caller.as_deref(), phone.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let text = match note {
+                    Some(n) if who.is_empty() => n.clone(),
+                    Some(n) => format!("{who}: {n}"),
+                    None => who,
+                };
+                if !text.is_empty() {
+                    push_note(t, &Some(text), at, &b.operator);
+                }
+            }),
             Event::ShiftStarted { shift, operator } => {
                 // The first shift also holds the store's opening record, so its
                 // export verifies from the start of the log.

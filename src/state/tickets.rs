@@ -58,6 +58,10 @@ impl Ticket {
     /// The commands that are legal now, for messages and for the screen.
     pub fn next_moves(&self) -> Vec<Move> {
         let mut moves = match self.state {
+            // Answered on the phone: no department needed.
+            TicketState::New if matches!(self.kind, Kind::Inquiry | Kind::Help) => {
+                vec![Move::Answer, Move::Dispatch]
+            }
             TicketState::New => vec![Move::Dispatch],
             TicketState::Dispatched => vec![Move::Start, Move::Dispatch],
             TicketState::InProgress => vec![Move::Done],

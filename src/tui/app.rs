@@ -60,7 +60,13 @@ pub trait Screen {
 fn takes_text(ctx: Ctx) -> bool {
     matches!(
         ctx,
-        Ctx::Intake | Ctx::Prompt | Ctx::Filter | Ctx::Plans | Ctx::Handover | Ctx::Sign
+        Ctx::Intake
+            | Ctx::Prompt
+            | Ctx::Filter
+            | Ctx::Plans
+            | Ctx::Handover
+            | Ctx::Sign
+            | Ctx::Picker
     )
 }
 
@@ -88,7 +94,9 @@ pub struct App {
     pub state: State,
     pub site: Site,
     pub(crate) operator: String,
-    pub(crate) remote: bool,
+    /// The size of the last frame drawn: in a window too small to show the
+    /// screens, keys other than quit (and its question) would act unseen.
+    pub(crate) size: std::cell::Cell<(u16, u16)>,
     pub(crate) queue: Queue,
     pub(crate) stack: Vec<Box<dyn Screen>>,
     pub(crate) status: Option<Status>,
@@ -128,7 +136,6 @@ impl App {
         };
         let snap = api.snapshot()?;
         let operator = api.actor().operator.clone();
-        let remote = api.is_remote();
         let mut app = App {
             api,
             clock,
@@ -138,7 +145,7 @@ impl App {
             state: snap.state,
             site: snap.site,
             operator,
-            remote,
+            size: std::cell::Cell::new((crate::tui::view::MIN_WIDTH, crate::tui::view::MIN_HEIGHT)),
             queue: Queue::default(),
             stack: Vec::new(),
             status: None,
@@ -375,6 +382,9 @@ impl App {
         }
         let ctx = self.ctx();
         let act = self.keymap.action(ctx, &ev);
+        if self.too_small() && act != Some(Act::Quit) && ctx != Ctx::Confirm {
+            return;
+        }
         self.status = None;
         // "!" is text in fields that take text; elsewhere it opens the plans.
         let act = match act {
@@ -440,15 +450,50 @@ impl App {
         self.stack.push(Box::new(Runner::new(&next)));
     }
 
-    /// Quits, asking first when a form holds unsaved input.
+    /// Whether the last frame was too small to show the screens.
+    pub fn too_small(&self) -> bool {
+        let (w, h) = self.size.get();
+        w < crate::tui::view::MIN_WIDTH || h < crate::tui::view::MIN_HEIGHT
+    }
+
+    /// Quits, asking first when a form holds unsaved input or an emergency runs
+    /// (its steps and deadlines would go on with no one watching this screen).
     pub fn ask_quit(&mut self) {
-        if self.stack.iter().any(|s| s.has_input()) {
-            if self.ctx() != Ctx::Confirm {
-                self.stack
-                    .push(Box::new(Confirm::new(strings::QUIT_WITH_FORM, OnYes::Quit)));
-            }
+        if self.ctx() == Ctx::Confirm {
+            return;
+        }
+        let question = if self.stack.iter().any(|s| s.has_input()) {
+            strings::QUIT_WITH_FORM
+        } else if self.state.active_runs().next().is_some() {
+            strings::QUIT_WITH_EMERGENCY
         } else {
             self.quit = true;
+            return;
+        };
+        self.stack
+            .push(Box::new(Confirm::new(question, OnYes::Quit)));
+    }
+
+    /// Shows a ticket in the queue and selects it (a ticket just logged): its
+    /// view if the current one does not hold it, without a filter hiding it.
+    pub fn select_ticket(&mut self, number: u64) {
+        use crate::tui::screens::queue::View;
+        self.refresh();
+        if !self.queue.rows.contains(&number) {
+            self.queue.filter = Default::default();
+            self.queue.filtering = false;
+            self.refresh();
+        }
+        if !self.queue.rows.contains(&number) {
+            self.queue.view = View::Open;
+            self.refresh();
+        }
+        if !self.queue.rows.contains(&number) {
+            self.queue.view = View::All;
+            self.refresh();
+        }
+        if let Some(i) = self.queue.rows.iter().position(|&r| r == number) {
+            self.queue.selected = i;
         }
     }
 

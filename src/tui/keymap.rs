@@ -80,8 +80,12 @@ impl Ctx {
             Ctx::Filter => &[Apply, Clear],
             Ctx::Detail => &[
                 Back, Quit, Help, Dispatch, Start, Done, Callback, Close, Cancel, Note, Up, Down,
+                Answer,
             ],
-            Ctx::Intake => &[Save, NextField, PrevField, Accept, Discard],
+            Ctx::Intake => &[
+                Save, NextField, PrevField, Accept, Discard, PrevChoice, NextChoice, Toggle,
+                AddCall,
+            ],
             Ctx::Picker => &[Up, Down, Choose, Back],
             Ctx::Prompt => &[Submit, Back],
             Ctx::Confirm => &[Yes, No],
@@ -138,6 +142,11 @@ pub enum Act {
     Handover,
     Sign,
     Refuse,
+    Answer,
+    PrevChoice,
+    NextChoice,
+    Toggle,
+    AddCall,
 }
 
 impl Act {
@@ -184,6 +193,11 @@ impl Act {
             Act::Handover => "handover",
             Act::Sign => "sign",
             Act::Refuse => "refuse",
+            Act::Answer => "answer",
+            Act::PrevChoice => "prev_choice",
+            Act::NextChoice => "next_choice",
+            Act::Toggle => "toggle",
+            Act::AddCall => "add_call",
         }
     }
 }
@@ -643,7 +657,8 @@ mod tests {
         let big_g = key(KeyCode::Char('G'), KeyModifiers::SHIFT);
         let vim = Keymap::with_user("preset = \"vim\"\n", Path::new("k.toml")).unwrap();
         assert_eq!(vim.action(Ctx::Queue, &big_g), Some(Act::Bottom));
-        assert_eq!(k.keys(Ctx::Intake, Act::Accept), "Enter/→");
+        assert_eq!(k.keys(Ctx::Intake, Act::Accept), "Enter");
+        assert_eq!(k.keys(Ctx::Intake, Act::NextChoice), "→");
     }
 
     #[test]

@@ -101,6 +101,7 @@ impl From<Move> for Act {
             Move::Close => Act::Close,
             Move::Cancel => Act::Cancel,
             Move::Note => Act::Note,
+            Move::Answer => Act::Answer,
         }
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::domain::text::Bilingual as B;
 use crate::domain::Lang;
-use crate::tui::keymap::Act;
+use crate::tui::keymap::{Act, Ctx, Keymap};
 
 // Header.
 pub const SHIFT: B = B::new("Shift", "班次");
@@ -16,7 +16,6 @@ pub const OVERDUE: B = B::new("overdue", "超时");
 pub const EMERGENCY: B = B::new("EMERGENCY", "紧急事件");
 pub const RUNNING_FOR: B = B::new("running for", "已进行");
 pub const HANDOVER_WAITING: B = B::new("Handover waiting for signature", "交接班待签收");
-pub const REMOTE: B = B::new("(remote)", "(远程)");
 pub const RECONNECTED: B = B::new(
     "Connection to the desk restored; records from the outage are shown. At",
     "与值班台的连接已恢复，断线期间的记录已补上。恢复时间",
@@ -48,10 +47,6 @@ pub const SIGN_HINT: B = B::new("to sign", "签收");
 pub const PLANS: B = B::new("Emergency plans", "应急预案");
 pub const PLANS_FILTER: B = B::new("Type to filter", "输入筛选");
 pub const NO_PLAN: B = B::new("no plan matches", "没有匹配的预案");
-pub const LOCATION_PROMPT: B = B::new(
-    "Location (optional), Enter starts",
-    "地点（可不填），回车启动",
-);
 pub const STARTED_BY: B = B::new("started by", "启动人");
 pub const ELAPSED: B = B::new("Elapsed", "已进行");
 pub const STEPS: B = B::new("Steps", "步骤");
@@ -78,17 +73,9 @@ pub const INCOMING: B = B::new("Incoming operator", "接班人");
 pub const HANDOVER_NOTE: B = B::new("Note for the next shift", "交班留言");
 pub const HANDOVER_REASON: B = B::new("Reason to hand over anyway", "仍然交班的原因");
 pub const PREVIEW: B = B::new("Report preview", "交班报告预览");
-pub const HANDOVER_KEYS: B = B::new(
-    "Tab next field · PgUp/PgDn scroll · Ctrl-S hand over · Esc leave",
-    "Tab 下一项 · PgUp/PgDn 翻页 · Ctrl-S 交班 · Esc 退出",
-);
 pub const HANDED_OVER: B = B::new("Handed over; files written", "已交班，文件已写出");
 pub const CONCERNS: B = B::new("Before handing over", "交班前请注意");
 pub const SIGN_TITLE: B = B::new("Sign the handover", "签收交接班");
-pub const SIGN_NAME: B = B::new(
-    "Incoming operator: type your name, Enter signs · Ctrl-R refuses",
-    "接班人：输入姓名，回车签收 · Ctrl-R 拒签",
-);
 pub const REFUSE_REASON: B = B::new("Reason for refusing", "拒签原因");
 pub const NO_HANDOVER: B = B::new(
     "No handover is waiting for a signature.",
@@ -111,10 +98,6 @@ pub const COL_DEPT: B = B::new("Dept", "部门");
 pub const COL_DUE: B = B::new("Due", "时限");
 pub const EMPTY_QUEUE: B = B::new("Nothing here.", "暂无工单。");
 pub const FILTER: B = B::new("Filter", "筛选");
-pub const FILTER_HINT: B = B::new(
-    "type unit, id, name, phone or words; Enter keeps, Esc clears",
-    "输入房号、编号、姓名、电话或内容；回车保留，Esc 清除",
-);
 
 // Detail.
 pub const DETAIL: B = B::new("Ticket", "工单");
@@ -147,16 +130,14 @@ pub const INTAKE: B = B::new("New call", "新来电");
 pub const CALLER_NAME: B = B::new("Caller", "来电人");
 pub const YES: B = B::new("yes", "是");
 pub const NO: B = B::new("no", "否");
-pub const SUGGESTION: B = B::new("Enter/→ takes", "回车/→ 选用");
 pub const HISTORY: B = B::new("Unit history", "房号历史");
 pub const HISTORY_OPEN: B = B::new("Open now", "未结工单");
-pub const HISTORY_RECENT: B = B::new("Last 30 days", "近30天");
-pub const HISTORY_NONE: B = B::new("no calls in 30 days", "30天内无来电");
-pub const HISTORY_HINT: B = B::new("type a unit to see its tickets", "输入房号查看该户工单");
-pub const FORM_KEYS: B = B::new(
-    "Tab next field · Shift-Tab back · ←/→ change choice · Space toggles · Ctrl-S save · Esc leave",
-    "Tab 下一项 · Shift-Tab 上一项 · ←/→ 切换选项 · 空格 切换 · Ctrl-S 保存 · Esc 退出",
+pub const HISTORY_RECENT: B = B::new("Closed, last 30 days", "近30天已结");
+pub const HISTORY_NONE: B = B::new(
+    "no other ticket of this unit in 30 days",
+    "该房号30天内无其他工单",
 );
+pub const HISTORY_HINT: B = B::new("type a unit to see its tickets", "输入房号查看该户工单");
 pub const DISCARD_FORM: B = B::new(
     "Discard this call? What you typed will be lost.",
     "放弃本次来电登记？已输入内容将丢失。",
@@ -165,6 +146,20 @@ pub const QUIT_WITH_FORM: B = B::new(
     "A form has unsaved input. Quit anyway?",
     "表单有未保存的内容。仍然退出？",
 );
+pub const QUIT_WITH_EMERGENCY: B = B::new(
+    "An emergency is running. Quit the dashboard anyway?",
+    "有紧急事件正在进行。仍然退出？",
+);
+pub const CANCEL_ASK: B = B::new(
+    "Cancel this ticket? A cancelled ticket cannot be reopened.",
+    "取消此工单？取消后不能恢复。",
+);
+pub const CLOSE_RUN_ASK: B = B::new(
+    "Close this emergency with these steps still pending?",
+    "以下步骤尚未完成，仍然结束本次应急？",
+);
+pub const ANSWER_PROMPT: B = B::new("Answer given (closes it)", "答复内容（记录后关闭）");
+pub const NOTE_AFTER: B = B::new("adds a note", "添加备注");
 /// "y: yes · n/Esc: no", with the keys bound now.
 pub fn confirm_keys(lang: Lang, yes: &str, no: &str) -> String {
     match lang {
@@ -185,7 +180,6 @@ pub const NO_EXPORT_DIR: B = B::new(
     "no data directory to write the exports into",
     "没有数据目录，无法写出交接文件",
 );
-pub const HINT_QUEUE: B = B::new("? keys", "? 按键说明");
 
 pub fn tr(b: B, lang: Lang) -> &'static str {
     b.get(lang)
@@ -270,6 +264,20 @@ pub fn event_text(lang: Lang, ev: &crate::domain::Event) -> String {
         E::TicketNoted { text, .. } => {
             with_note(tr(B::new("note", "备注"), lang).into(), &Some(text.clone()))
         }
+        E::CallAdded {
+            caller,
+            phone,
+            note,
+            ..
+        } => {
+            let who = [caller.as_deref(), phone.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" ");
+            let s = format!("{} {who}", tr(B::new("called again:", "再次来电："), lang));
+            with_note(s.trim_end().to_string(), note)
+        }
         E::EmergencyStarted {
             run,
             name_en,
@@ -321,7 +329,8 @@ pub fn describe(act: Act, lang: Lang) -> &'static str {
         | Act::Callback
         | Act::Close
         | Act::Cancel
-        | Act::Note => crate::domain::Move::from_name(act.name())
+        | Act::Note
+        | Act::Answer => crate::domain::Move::from_name(act.name())
             .map(|m| m.help())
             .unwrap_or(B::new("", "")),
         Act::Save => B::new("save the call", "保存"),
@@ -351,15 +360,34 @@ pub fn describe(act: Act, lang: Lang) -> &'static str {
         Act::Handover => B::new("hand the shift over", "交班"),
         Act::Sign => B::new("sign (or refuse) the handover", "签收（或拒签）交接班"),
         Act::Refuse => B::new("refuse to sign, with a reason", "拒签（需原因）"),
+        Act::PrevChoice => B::new(
+            "previous choice (kind, priority, anonymous)",
+            "上一个选项（类型、优先级、匿名）",
+        ),
+        Act::NextChoice => B::new(
+            "next choice; on the unit, take the suggestion",
+            "下一个选项；在房号上选用提示",
+        ),
+        Act::Toggle => B::new(
+            "change the choice (a space in text)",
+            "切换选项（文字中为空格）",
+        ),
+        Act::AddCall => B::new(
+            "add this call to the open ticket of the unit or phone",
+            "把本次来电加到该房号或电话的未结工单",
+        ),
     };
     b.get(lang)
 }
 
-/// A repeat caller: how often this phone called in 30 days.
-pub fn phone_calls(lang: Lang, n: usize) -> String {
-    match lang {
-        Lang::En => format!("This phone called {n} time(s) in the last 30 days"),
-        Lang::Zh => format!("该电话近30天来电 {n} 次"),
+/// A repeat caller: how many tickets this phone opened in 30 days, any unit
+/// (tickets, like the unit's counts above it; `others` leaves out the one shown).
+pub fn phone_calls(lang: Lang, n: usize, others: bool) -> String {
+    match (lang, others) {
+        (Lang::En, false) => format!("Phone: {n} ticket(s), 30 days, any unit"),
+        (Lang::En, true) => format!("Phone: {n} other ticket(s), 30 days, any unit"),
+        (Lang::Zh, false) => format!("该电话近30天共报 {n} 单（含其他房号）"),
+        (Lang::Zh, true) => format!("该电话近30天另报 {n} 单（含其他房号）"),
     }
 }
 
@@ -391,13 +419,17 @@ pub fn hint(act: Act, lang: Lang) -> &'static str {
         Act::Handover => B::new("handover", "交班"),
         Act::Sign => B::new("sign", "签收"),
         Act::Refuse => B::new("refuse", "拒签"),
+        Act::PrevChoice | Act::NextChoice => B::new("change", "切换"),
+        Act::Toggle => B::new("toggle", "切换"),
+        Act::AddCall => B::new("add to open ticket", "加到未结工单"),
         Act::Dispatch
         | Act::Start
         | Act::Done
         | Act::Callback
         | Act::Close
         | Act::Cancel
-        | Act::Note => {
+        | Act::Note
+        | Act::Answer => {
             return crate::domain::Move::from_name(act.name())
                 .map(|m| m.label().get(lang))
                 .unwrap_or_else(|| act.name())
@@ -460,5 +492,119 @@ pub fn signed(lang: Lang, shift: u64, by: &str) -> String {
     match lang {
         Lang::En => format!("Shift {shift} signed by {by}"),
         Lang::Zh => format!("班次 {shift} 已由 {by} 签收"),
+    }
+}
+
+// Hints that name keys: built from the keymap, so a remapped key shows as remapped.
+
+/// The key(s) of an action, or its name when the user left it unbound.
+fn k(keymap: &Keymap, ctx: Ctx, act: Act) -> String {
+    let keys = keymap.keys(ctx, act);
+    if keys.is_empty() {
+        act.name().to_string()
+    } else {
+        keys
+    }
+}
+
+/// The intake form's line of keys.
+pub fn form_keys(lang: Lang, keymap: &Keymap) -> String {
+    let key = |a| k(keymap, Ctx::Intake, a);
+    let (next, prev, save, leave) = (
+        key(Act::NextField),
+        key(Act::PrevField),
+        key(Act::Save),
+        key(Act::Discard),
+    );
+    let change = format!("{}/{}", key(Act::PrevChoice), key(Act::NextChoice));
+    let toggle = key(Act::Toggle);
+    match lang {
+        Lang::En => format!(
+            "{next} next field · {prev} back · {change} change choice · {toggle} toggles · priority: type 1-4 · {save} save · {leave} leave"
+        ),
+        Lang::Zh => format!(
+            "{next} 下一项 · {prev} 上一项 · {change} 切换选项 · {toggle} 切换 · 优先级：输入 1-4 · {save} 保存 · {leave} 退出"
+        ),
+    }
+}
+
+/// "Enter/→ takes": how the unit suggestion is taken.
+pub fn suggestion(lang: Lang, keymap: &Keymap) -> String {
+    let keys = format!(
+        "{}/{}",
+        k(keymap, Ctx::Intake, Act::Accept),
+        k(keymap, Ctx::Intake, Act::NextChoice)
+    );
+    match lang {
+        Lang::En => format!("{keys} takes"),
+        Lang::Zh => format!("{keys} 选用"),
+    }
+}
+
+/// The handover form's line of keys.
+pub fn handover_keys(lang: Lang, keymap: &Keymap) -> String {
+    let key = |a| k(keymap, Ctx::Handover, a);
+    let (next, save, leave) = (key(Act::NextField), key(Act::Save), key(Act::Discard));
+    let scroll = format!("{}/{}", key(Act::PageUp), key(Act::PageDown));
+    match lang {
+        Lang::En => {
+            format!("{next} next field · {scroll} scroll · {save} hand over · {leave} leave")
+        }
+        Lang::Zh => format!("{next} 下一项 · {scroll} 翻页 · {save} 交班 · {leave} 退出"),
+    }
+}
+
+/// The sign dialog's instruction.
+pub fn sign_name(lang: Lang, keymap: &Keymap) -> String {
+    let (sign, refuse) = (
+        k(keymap, Ctx::Sign, Act::Submit),
+        k(keymap, Ctx::Sign, Act::Refuse),
+    );
+    match lang {
+        Lang::En => format!("Incoming operator: type your name, {sign} signs · {refuse} refuses"),
+        Lang::Zh => format!("接班人：输入姓名，{sign} 签收 · {refuse} 拒签"),
+    }
+}
+
+/// The question after choosing a plan.
+pub fn location_prompt(lang: Lang, keymap: &Keymap) -> String {
+    let start = k(keymap, Ctx::Prompt, Act::Submit);
+    match lang {
+        Lang::En => format!("Location (optional), {start} starts"),
+        Lang::Zh => format!("地点（可不填），{start} 启动"),
+    }
+}
+
+/// Under a picker's choices: the note line, which costs nothing when left empty.
+pub fn note_line_hint(lang: Lang, choose: &str) -> String {
+    match lang {
+        Lang::En => format!("Note (optional): type it; {choose} records, with or without"),
+        Lang::Zh => format!("备注（可不填）：直接输入；{choose} 提交，有无备注均可"),
+    }
+}
+
+pub const UNSATISFIED_WHY: B = B::new(
+    "Why is the resident not satisfied? Type the reason, then choose again.",
+    "住户为何不满意？请输入原因，再选定。",
+);
+
+/// The form's offer when the unit or phone already has an open ticket.
+pub fn repeat_call(lang: Lang, keymap: &Keymap, id: &str, summary: &str) -> String {
+    let add = k(keymap, Ctx::Intake, Act::AddCall);
+    let save = k(keymap, Ctx::Intake, Act::Save);
+    match lang {
+        Lang::En => format!(
+            "{id} is open here ({summary}): {add} adds this call to it · {save} logs a new one"
+        ),
+        Lang::Zh => {
+            format!("{id} 尚未办结（{summary}）：{add} 将本次来电加入该单 · {save} 登记新单")
+        }
+    }
+}
+
+pub fn call_added(lang: Lang, id: &str) -> String {
+    match lang {
+        Lang::En => format!("Call added to {id}"),
+        Lang::Zh => format!("来电已加入 {id}"),
     }
 }

@@ -17,6 +17,7 @@ pub const MIN_HEIGHT: u16 = 24;
 
 pub fn draw(app: &App, f: &mut Frame) {
     let area = f.area();
+    app.size.set((area.width, area.height));
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         let text = strings::too_small(app.lang, area.width, area.height);
         f.render_widget(
@@ -25,6 +26,10 @@ pub fn draw(app: &App, f: &mut Frame) {
                 .style(app.theme.title),
             area,
         );
+        // Only quit works here; its question, if it asks one, must be seen.
+        if let Some(top) = app.stack.last().filter(|s| s.ctx() == Ctx::Confirm) {
+            top.draw(app, f, area);
+        }
         return;
     }
     let [head, body, status] = Layout::vertical([
@@ -95,6 +100,6 @@ fn is_move(act: crate::tui::keymap::Act) -> bool {
     use crate::tui::keymap::Act::*;
     matches!(
         act,
-        Dispatch | Start | Done | Callback | Close | Cancel | Note
+        Dispatch | Start | Done | Callback | Close | Cancel | Note | Answer
     )
 }

@@ -1,4 +1,6 @@
-//! A yes/no question: discarding a form with input, quitting with one.
+//! A yes/no question before what cannot be undone: discarding a form with input,
+//! quitting with input or with an emergency running, cancelling a ticket,
+//! closing a run with steps pending (listed in `detail`).
 
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
@@ -7,26 +9,45 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
 use crate::domain::text::Bilingual;
+use crate::domain::Command;
 use crate::tui::app::{App, Flow, Screen};
 use crate::tui::keymap::{Act, Ctx};
 use crate::tui::strings::{self as s, tr};
 use crate::tui::widgets::centered;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OnYes {
     /// Close the screen under the dialog (the form).
     CloseBelow,
     Quit,
+    /// Submit the command; on success say `done` and close this dialog and
+    /// `below` screens under it, on failure say why and close only the dialog.
+    Submit {
+        cmd: Command,
+        done: String,
+        below: usize,
+    },
 }
 
 pub struct Confirm {
     question: Bilingual,
+    /// What the question is about, in the screen's language (a list of steps).
+    detail: Vec<String>,
     on_yes: OnYes,
 }
 
 impl Confirm {
     pub fn new(question: Bilingual, on_yes: OnYes) -> Confirm {
-        Confirm { question, on_yes }
+        Confirm {
+            question,
+            detail: Vec::new(),
+            on_yes,
+        }
+    }
+
+    pub fn with_detail(mut self, detail: Vec<String>) -> Confirm {
+        self.detail = detail;
+        self
     }
 }
 
@@ -37,12 +58,22 @@ impl Screen for Confirm {
 
     fn key(&mut self, app: &mut App, _ev: &KeyEvent, act: Option<Act>) -> Flow {
         match act {
-            Some(Act::Yes) => match self.on_yes {
+            Some(Act::Yes) => match &self.on_yes {
                 OnYes::CloseBelow => Flow::Close(2),
                 OnYes::Quit => {
                     app.set_quit();
                     Flow::Close(1)
                 }
+                OnYes::Submit { cmd, done, below } => match app.submit(cmd.clone()) {
+                    Ok(_) => {
+                        app.info(done.clone());
+                        Flow::Close(1 + below)
+                    }
+                    Err(e) => {
+                        app.error(app.failure(&e));
+                        Flow::Close(1)
+                    }
+                },
             },
             Some(Act::No) => Flow::Close(1),
             _ => Flow::Stay,
@@ -50,20 +81,21 @@ impl Screen for Confirm {
     }
 
     fn draw(&self, app: &App, f: &mut Frame, area: Rect) {
-        let r = centered(area, 52, 6);
+        let r = centered(area, 60, 6 + self.detail.len() as u16);
         f.render_widget(Clear, r);
-        let text = vec![
-            Line::styled(tr(self.question, app.lang), app.theme.title),
-            Line::raw(""),
-            Line::styled(
-                s::confirm_keys(
-                    app.lang,
-                    &app.keymap.keys(Ctx::Confirm, Act::Yes),
-                    &app.keymap.keys(Ctx::Confirm, Act::No),
-                ),
-                app.theme.key,
+        let mut text = vec![Line::styled(tr(self.question, app.lang), app.theme.title)];
+        for d in &self.detail {
+            text.push(Line::raw(format!("  {d}")));
+        }
+        text.push(Line::raw(""));
+        text.push(Line::styled(
+            s::confirm_keys(
+                app.lang,
+                &app.keymap.keys(Ctx::Confirm, Act::Yes),
+                &app.keymap.keys(Ctx::Confirm, Act::No),
             ),
-        ];
+            app.theme.key,
+        ));
         f.render_widget(
             Paragraph::new(text)
                 .wrap(Wrap { trim: true })

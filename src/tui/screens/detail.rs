@@ -69,6 +69,7 @@ impl Screen for Detail {
             Act::Callback => return Flow::Push(Box::new(Picker::callback(&id))),
             Act::Note => return Flow::Push(Box::new(Prompt::new(&id, Purpose::Note))),
             Act::Cancel => return Flow::Push(Box::new(Prompt::new(&id, Purpose::Cancel))),
+            Act::Answer => return Flow::Push(Box::new(Prompt::new(&id, Purpose::Answer))),
             Act::Start => Command::Start { id: id.clone() },
             Act::Done => Command::Done {
                 id: id.clone(),
@@ -80,10 +81,14 @@ impl Screen for Detail {
             },
         };
         match app.submit(cmd) {
+            // A note on the move costs no key when unused: the note key, right
+            // after, adds one.
             Ok(_) => app.info(format!(
-                "{} {id}: {}",
+                "{} {id}: {} · {} {}",
                 tr(s::DONE_OK, app.lang),
-                mv.label().get(app.lang)
+                mv.label().get(app.lang),
+                app.keymap.keys(Ctx::Detail, Act::Note),
+                tr(s::NOTE_AFTER, app.lang),
             )),
             Err(e) => app.error(app.failure(&e)),
         }

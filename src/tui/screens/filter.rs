@@ -1,5 +1,6 @@
-//! The queue filter (`/`): narrows the queue as you type, by unit, id, name,
-//! phone or summary (Chinese too). Enter keeps it, Esc clears it.
+//! The queue filter (`/`): searches every ticket as you type, by unit, id,
+//! name, phone or summary (Chinese too), whatever the view; the views line
+//! says how many matches each view holds. Enter keeps it, Esc clears it.
 
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
@@ -41,8 +42,9 @@ pub fn key(app: &mut App, ev: &KeyEvent, act: Option<Act>) {
     }
 }
 
-/// The filter on the right of the views line, while typed or while it applies.
-pub fn draw_bar(app: &App, f: &mut Frame, line: Rect) {
+/// The filter on the right of the views line, while typed or while it applies,
+/// in the columns the views (`used` columns) leave free.
+pub fn draw_bar(app: &App, f: &mut Frame, line: Rect, used: usize) {
     let q = &app.queue;
     let text = q.filter.text();
     if !q.filtering && text.is_empty() {
@@ -50,8 +52,11 @@ pub fn draw_bar(app: &App, f: &mut Frame, line: Rect) {
     }
     let th = &app.theme;
     let label = format!("{}: ", tr(s::FILTER, app.lang));
-    let box_w = 24usize;
-    let total = width(&label) + box_w + 1;
+    let shown = if q.rows.is_empty() { 0 } else { q.selected + 1 };
+    let pos = format!(" {}", s::more_rows(app.lang, shown, q.rows.len()));
+    let free = (line.width as usize).saturating_sub(used + width(&label) + width(&pos) + 1);
+    let box_w = free.clamp(6, 24);
+    let total = width(&label) + box_w + width(&pos) + 1;
     let x = line.x + line.width.saturating_sub(total as u16);
     let area = Rect::new(x, line.y, (total as u16).min(line.width), 1);
     let style = if q.filtering { th.focus } else { th.title };
@@ -62,5 +67,6 @@ pub fn draw_bar(app: &App, f: &mut Frame, line: Rect) {
             .line(box_w, q.filtering, th.base, th.selected)
             .spans,
     );
+    spans.push(Span::styled(pos, th.dim));
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }

@@ -276,7 +276,11 @@ impl Screen for HandoverScreen {
         let title = if self.written.is_some() {
             format!(" {} ", tr(s::PREVIEW, l))
         } else {
-            format!(" {} · {} ", tr(s::PREVIEW, l), tr(s::HANDOVER_KEYS, l))
+            format!(
+                " {} · {} ",
+                tr(s::PREVIEW, l),
+                s::handover_keys(l, &app.keymap)
+            )
         };
         f.render_widget(
             Paragraph::new(body)

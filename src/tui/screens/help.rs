@@ -42,7 +42,7 @@ impl HelpScreen {
         }
         if self.of == Ctx::Intake {
             out.push(Line::raw(""));
-            out.push(Line::styled(tr(s::FORM_KEYS, l), th.dim));
+            out.push(Line::styled(s::form_keys(l, &app.keymap), th.dim));
         }
         out
     }

@@ -147,6 +147,20 @@ impl Intake {
         self.suggestions = app.site.complete_unit(&self.unit.text(), 5);
     }
 
+    /// Takes the unit suggestion, if the unit field has one; true if it did.
+    fn take_suggestion(&mut self, app: &App) -> bool {
+        if self.focus != Field::Unit {
+            return false;
+        }
+        let Some(sug) = self.suggestion().map(str::to_string) else {
+            return false;
+        };
+        self.unit.set(&sug);
+        self.errors.remove(&Field::Unit);
+        self.update_suggestions(app);
+        true
+    }
+
     fn text_input(&mut self) -> Option<&mut Input> {
         match self.focus {
             Field::Unit => Some(&mut self.unit),
@@ -155,6 +169,76 @@ impl Intake {
             Field::Summary => Some(&mut self.summary),
             _ => None,
         }
+    }
+
+    /// The open ticket this call may be about: the unit's newest open one, else
+    /// one opened from the same phone number.
+    fn open_match(&self, app: &App) -> Option<(u64, String, String)> {
+        let now = app.now_us();
+        let (open, _) = history::of_unit(&app.state, &self.unit.text(), now);
+        let digits = |p: &str| p.chars().filter(char::is_ascii_digit).collect::<String>();
+        let phone = digits(&self.phone.text());
+        let same_phone = |t: &crate::state::Ticket| {
+            t.is_open() && t.phone.as_deref().map(digits).as_deref() == Some(phone.as_str())
+        };
+        let t: &crate::state::Ticket = open.first().copied().or_else(|| {
+            (phone.len() >= 7)
+                .then(|| {
+                    app.state
+                        .tickets
+                        .values()
+                        .rev()
+                        .map(|t| &**t)
+                        .find(|t| same_phone(t))
+                })
+                .flatten()
+        })?;
+        Some((t.id.number(), t.id.0.clone(), t.summary.clone()))
+    }
+
+    /// Records the call on the open ticket it is about, instead of a new ticket.
+    fn add_call(&mut self, app: &mut App) -> Flow {
+        let Some((number, id, _)) = self.open_match(app) else {
+            return Flow::Stay;
+        };
+        let opt = |i: &Input| {
+            let t = i.text();
+            (!t.trim().is_empty()).then_some(t)
+        };
+        let cmd = Command::AddCall {
+            id: id.clone(),
+            caller: opt(&self.caller),
+            phone: opt(&self.phone),
+            note: opt(&self.summary),
+        };
+        self.errors.clear();
+        self.form_error = None;
+        match app.submit(cmd) {
+            Ok(_) => {
+                app.select_ticket(number);
+                app.info(s::call_added(app.lang, &id));
+                Flow::Close(1)
+            }
+            Err(e) => self.refused(app, e),
+        }
+    }
+
+    /// Marks the field a refusal names, or says why under the form; input is kept.
+    fn refused(&mut self, app: &App, e: crate::DeskError) -> Flow {
+        match e {
+            crate::DeskError::Invalid { field, reason } => match Field::of_error(&field) {
+                Some(f) => {
+                    self.errors.insert(f, app.reason_text(&reason));
+                    self.focus = f;
+                }
+                None => {
+                    self.form_error =
+                        Some(app.failure(&crate::DeskError::Invalid { field, reason }))
+                }
+            },
+            e => self.form_error = Some(app.failure(&e)),
+        }
+        Flow::Stay
     }
 
     fn save(&mut self, app: &mut App) -> Flow {
@@ -175,11 +259,15 @@ impl Intake {
         self.form_error = None;
         match app.submit(cmd) {
             Ok(done) => {
-                let id = done
+                let ticket = done
                     .records
                     .iter()
-                    .find_map(|r| r.body.event.ticket().map(|t| t.0.clone()))
-                    .unwrap_or_default();
+                    .find_map(|r| r.body.event.ticket().cloned());
+                let id = ticket.as_ref().map(|t| t.0.clone()).unwrap_or_default();
+                // The next thing done with a call just logged is to open it.
+                if let Some(t) = &ticket {
+                    app.select_ticket(t.number());
+                }
                 let mut msg = s::saved_ticket(app.lang, &id);
                 for w in &done.warnings {
                     msg.push_str(" · ");
@@ -188,23 +276,7 @@ impl Intake {
                 app.info(msg);
                 Flow::Close(1)
             }
-            Err(crate::DeskError::Invalid { field, reason }) => {
-                match Field::of_error(&field) {
-                    Some(f) => {
-                        self.errors.insert(f, app.reason_text(&reason));
-                        self.focus = f;
-                    }
-                    None => {
-                        self.form_error =
-                            Some(app.failure(&crate::DeskError::Invalid { field, reason }))
-                    }
-                }
-                Flow::Stay
-            }
-            Err(e) => {
-                self.form_error = Some(app.failure(&e));
-                Flow::Stay
-            }
+            Err(e) => self.refused(app, e),
         }
     }
 
@@ -253,6 +325,7 @@ impl Screen for Intake {
     fn key(&mut self, app: &mut App, ev: &KeyEvent, act: Option<Act>) -> Flow {
         match act {
             Some(Act::Save) => return self.save(app),
+            Some(Act::AddCall) => return self.add_call(app),
             Some(Act::NextField) => self.step(true),
             Some(Act::PrevField) => self.step(false),
             Some(Act::Discard) => {
@@ -263,48 +336,42 @@ impl Screen for Intake {
                 };
             }
             Some(Act::Accept) => {
-                if let (Field::Unit, Some(sug)) =
-                    (self.focus, self.suggestion().map(str::to_string))
-                {
-                    self.unit.set(&sug);
-                    self.errors.remove(&Field::Unit);
-                    self.update_suggestions(app);
-                } else if ev.code == KeyCode::Right {
-                    match self.focus {
-                        Field::Kind => self.set_kind(true),
-                        Field::Priority => self.set_priority(self.priority + 1),
-                        Field::Anonymous => self.anonymous = !self.anonymous,
-                        _ => {
-                            if let Some(i) = self.text_input() {
-                                i.right();
-                            }
-                        }
-                    }
-                } else {
+                if !self.take_suggestion(app) {
                     self.step(true);
                 }
+            }
+            Some(a @ (Act::NextChoice | Act::PrevChoice | Act::Toggle)) => {
+                let forward = a != Act::PrevChoice;
+                let focus = self.focus;
+                match focus {
+                    Field::Kind => self.set_kind(forward),
+                    Field::Priority if a != Act::Toggle => {
+                        let p = if forward {
+                            self.priority + 1
+                        } else {
+                            self.priority.saturating_sub(1)
+                        };
+                        self.set_priority(p)
+                    }
+                    Field::Priority => {}
+                    Field::Anonymous => self.anonymous = !self.anonymous,
+                    Field::Unit if a == Act::NextChoice && self.take_suggestion(app) => {}
+                    // In a text field the key is what it is: a space, a letter
+                    // bound by the user, or the cursor moving.
+                    _ => {
+                        if self.text_input().is_some_and(|i| i.edit(ev)) && focus == Field::Unit {
+                            self.update_suggestions(app);
+                        }
+                    }
+                }
+                self.errors.remove(&focus);
             }
             _ => {
                 let focus = self.focus;
                 let used = match (focus, ev.code) {
-                    (Field::Kind, KeyCode::Left) => {
-                        self.set_kind(false);
-                        true
-                    }
-                    (Field::Kind, KeyCode::Char(' ')) => {
-                        self.set_kind(true);
-                        true
-                    }
-                    (Field::Priority, KeyCode::Left) => {
-                        self.set_priority(self.priority.saturating_sub(1));
-                        true
-                    }
+                    // The priority is typed as its value, like text.
                     (Field::Priority, KeyCode::Char(c @ '1'..='4')) => {
                         self.set_priority(c as u8 - b'0');
-                        true
-                    }
-                    (Field::Anonymous, KeyCode::Left | KeyCode::Char(' ')) => {
-                        self.anonymous = !self.anonymous;
                         true
                     }
                     _ => self.text_input().is_some_and(|i| i.edit(ev)),
@@ -364,7 +431,7 @@ impl Screen for Intake {
                         Span::raw(" ".repeat(label_w + 2)),
                         Span::styled(sug.to_string(), th.key),
                         Span::styled(
-                            format!(" ({}) {}", tr(s::SUGGESTION, l), others.join(" ")),
+                            format!(" ({}) {}", s::suggestion(l, &app.keymap), others.join(" ")),
                             th.dim,
                         ),
                     ]));
@@ -378,13 +445,20 @@ impl Screen for Intake {
             }
         }
         lines.push(Line::raw(""));
+        // A repeat call: offer to add it to the open ticket rather than open a second job.
+        if let Some((_, id, summary)) = self.open_match(app) {
+            lines.push(Line::styled(
+                s::repeat_call(l, &app.keymap, &id, &fit(&summary, 24)),
+                th.key,
+            ));
+        }
         if let Some(e) = &self.form_error {
             lines.push(Line::styled(
                 format!("{}: {e}", tr(s::SAVE_FAILED, l)),
                 th.error,
             ));
         }
-        lines.push(Line::styled(tr(s::FORM_KEYS, l), th.dim));
+        lines.push(Line::styled(s::form_keys(l, &app.keymap), th.dim));
         f.render_widget(
             Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: false }),
             inner,

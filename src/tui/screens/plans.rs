@@ -115,7 +115,7 @@ impl Screen for PlanPicker {
                     return Flow::Stay;
                 };
                 let (id, name) = plan;
-                let title = format!("{name} · {}", tr(s::LOCATION_PROMPT, app.lang));
+                let title = format!("{name} · {}", s::location_prompt(app.lang, &app.keymap));
                 let ask = Ask::new(title, Box::new(move |app, text| start(app, &id, text)));
                 return Flow::Replace(Box::new(ask));
             }

@@ -1,4 +1,5 @@
-//! A one-line prompt: a note on a ticket, or the reason for cancelling it. A
+//! A one-line prompt: a note on a ticket, the answer that closes an inquiry, or
+//! the reason for cancelling (then confirmed: a cancel cannot be undone). A
 //! refused entry keeps the text and says why.
 
 use crossterm::event::KeyEvent;
@@ -10,6 +11,7 @@ use ratatui::Frame;
 use crate::domain::Command;
 use crate::tui::app::{App, Flow, Screen};
 use crate::tui::keymap::{Act, Ctx};
+use crate::tui::screens::confirm::{Confirm, OnYes};
 use crate::tui::strings::{self as s, tr};
 use crate::tui::widgets::{centered, input::Input};
 
@@ -17,6 +19,7 @@ use crate::tui::widgets::{centered, input::Input};
 pub enum Purpose {
     Note,
     Cancel,
+    Answer,
 }
 
 pub struct Prompt {
@@ -57,9 +60,30 @@ impl Screen for Prompt {
                         id: id.clone(),
                         text,
                     },
-                    Purpose::Cancel => Command::Cancel {
+                    Purpose::Cancel if text.trim().is_empty() => {
+                        self.error = Some(app.reason_text(&crate::domain::Reason::Empty));
+                        return Flow::Stay;
+                    }
+                    Purpose::Cancel => {
+                        let cmd = Command::Cancel {
+                            id: id.clone(),
+                            reason: text,
+                        };
+                        let done = format!("{} {id}", tr(s::DONE_OK, app.lang));
+                        let ask = Confirm::new(
+                            s::CANCEL_ASK,
+                            OnYes::Submit {
+                                cmd,
+                                done,
+                                below: 1,
+                            },
+                        )
+                        .with_detail(vec![id]);
+                        return Flow::Push(Box::new(ask));
+                    }
+                    Purpose::Answer => Command::Answer {
                         id: id.clone(),
-                        reason: text,
+                        note: text,
                     },
                 };
                 match app.submit(cmd) {
@@ -92,6 +116,7 @@ impl Screen for Prompt {
         let title = match self.purpose {
             Purpose::Note => s::NOTE_PROMPT,
             Purpose::Cancel => s::CANCEL_PROMPT,
+            Purpose::Answer => s::ANSWER_PROMPT,
         };
         let mut lines = vec![self.input.line(60, true, th.base, th.selected)];
         if let Some(e) = &self.error {

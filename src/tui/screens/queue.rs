@@ -70,6 +70,9 @@ pub struct Queue {
     pub(crate) offset: std::cell::Cell<usize>,
     pub(crate) page: std::cell::Cell<usize>,
     pub counts: Counts,
+    /// While a filter is typed: the matches in each view (`View::ALL` order).
+    /// The filter searches every ticket, so a match never hides in another view.
+    pub matches: Option<[usize; 4]>,
 }
 
 /// When the ticket's current target falls due: dispatch for a new ticket whose
@@ -120,6 +123,8 @@ impl Queue {
         let mut counts = Counts::default();
         let mut rows: Vec<(u8, bool, i64, u64)> = Vec::new();
         let needle = self.filter.text();
+        let searching = !needle.trim().is_empty();
+        let mut matches = [0usize; 4];
         for (n, t) in &state.tickets {
             let overdue = is_overdue(t, site, now_us);
             if t.is_open() {
@@ -128,10 +133,18 @@ impl Queue {
                 counts.callback += usize::from(t.awaits_callback());
                 counts.overdue += usize::from(overdue);
             }
-            if self.view.shows(t, today) && t.matches(&needle) {
+            if searching {
+                if t.matches(&needle) {
+                    for (i, v) in View::ALL.iter().enumerate() {
+                        matches[i] += usize::from(v.shows(t, today));
+                    }
+                    rows.push((t.priority.0, !overdue, t.opened_at_us, *n));
+                }
+            } else if self.view.shows(t, today) {
                 rows.push((t.priority.0, !overdue, t.opened_at_us, *n));
             }
         }
+        self.matches = searching.then_some(matches);
         rows.sort_unstable();
         self.rows = rows.into_iter().map(|r| r.3).collect();
         self.counts = counts;
@@ -251,21 +264,36 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
 
     // Views, with the filter on the right.
     let mut spans = vec![Span::raw(" ")];
-    for v in View::ALL {
-        let style = if v == q.view { th.tab_active } else { th.dim };
-        spans.push(Span::styled(format!(" {} ", tr(v.label(), l)), style));
+    for (i, v) in View::ALL.into_iter().enumerate() {
+        // Searching: every view with how many matches it holds.
+        let (text, style) = match q.matches {
+            Some(m) => (
+                format!(" {} {} ", tr(v.label(), l), m[i]),
+                if m[i] > 0 { th.title } else { th.dim },
+            ),
+            None if v == q.view => (format!(" {} ", tr(v.label(), l)), th.tab_active),
+            None => (format!(" {} ", tr(v.label(), l)), th.dim),
+        };
+        spans.push(Span::styled(text, style));
         spans.push(Span::raw(" "));
     }
-    spans.push(Span::styled(
-        s::more_rows(
-            l,
-            if q.rows.is_empty() { 0 } else { q.selected + 1 },
-            q.rows.len(),
-        ),
-        th.dim,
-    ));
+    // The position goes into the filter bar while one shows, so the two never overlap.
+    if q.filter.text().is_empty() && !q.filtering {
+        spans.push(Span::styled(
+            s::more_rows(
+                l,
+                if q.rows.is_empty() { 0 } else { q.selected + 1 },
+                q.rows.len(),
+            ),
+            th.dim,
+        ));
+    }
+    let used: usize = spans
+        .iter()
+        .map(|s| crate::display::width(&s.content))
+        .sum();
     f.render_widget(Paragraph::new(Line::from(spans)), tabs);
-    filter::draw_bar(app, f, tabs);
+    filter::draw_bar(app, f, tabs, used);
 
     let (c, sw) = cols(area.width, l);
     let header = format!(

@@ -174,10 +174,36 @@ impl Screen for Runner {
                 );
                 return Flow::Push(Box::new(ask));
             }
-            Some(Act::RunClose) => match app.submit(Command::EmergencyClose { run: id.clone() }) {
-                Ok(_) => app.info(format!("{id} {}", tr(s::CLOSED, l))),
-                Err(e) => app.error(app.failure(&e)),
-            },
+            Some(Act::RunClose) => {
+                let cmd = Command::EmergencyClose { run: id.clone() };
+                let done = format!("{id} {}", tr(s::CLOSED, l));
+                // Closing ends the run for good: steps still pending are listed
+                // and the operator confirms.
+                let pending = pending_steps(app, &id);
+                // With a critical step pending the desk refuses the close and
+                // names the steps; asking first would only put a question before it.
+                let critical = app
+                    .state
+                    .run(&id)
+                    .is_some_and(|r| !r.pending_critical().is_empty());
+                if pending.is_empty() || critical {
+                    match app.submit(cmd) {
+                        Ok(_) => app.info(done),
+                        Err(e) => app.error(app.failure(&e)),
+                    }
+                } else {
+                    let ask = crate::tui::screens::confirm::Confirm::new(
+                        s::CLOSE_RUN_ASK,
+                        crate::tui::screens::confirm::OnYes::Submit {
+                            cmd,
+                            done,
+                            below: 0,
+                        },
+                    )
+                    .with_detail(pending);
+                    return Flow::Push(Box::new(ask));
+                }
+            }
             _ => {}
         }
         Flow::Stay
@@ -473,4 +499,32 @@ impl Screen for Override {
             r,
         );
     }
+}
+
+/// The run's pending steps, one line each ("8 Notify the insurer"), at most 8
+/// lines so the question fits at 80x24.
+fn pending_steps(app: &App, run: &str) -> Vec<String> {
+    let Some(r) = app.state.run(run) else {
+        return Vec::new();
+    };
+    let mut out: Vec<String> = r
+        .steps
+        .iter()
+        .zip(&r.progress)
+        .enumerate()
+        .filter(|(_, (_, p))| p.state == crate::state::StepState::Pending)
+        .map(|(i, (st, _))| {
+            let text = match app.lang {
+                crate::domain::Lang::En => &st.en,
+                crate::domain::Lang::Zh => &st.zh,
+            };
+            crate::display::fit(&format!("{} {text}", i + 1), 54)
+        })
+        .collect();
+    if out.len() > 8 {
+        let more = out.len() - 7;
+        out.truncate(7);
+        out.push(format!("… +{more}"));
+    }
+    out
 }

@@ -117,7 +117,7 @@ impl Screen for Sign {
                 self.from,
                 self.to
             )),
-            Line::styled(tr(s::SIGN_NAME, l), th.dim),
+            Line::styled(s::sign_name(l, &app.keymap), th.dim),
             self.name.line(64, true, th.base, th.selected),
         ];
         if let Some(e) = &self.error {

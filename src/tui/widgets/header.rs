@@ -34,14 +34,12 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
         .to_string();
     let shift = match app.state.shifts.current() {
         // Who answers for the desk (until a handover is signed, the outgoing
-        // operator), and who sits at this screen when that is someone else.
+        // operator), and who sits at this screen. Every client of the owner is
+        // on this machine (a Unix socket), so the screen's user is named plainly,
+        // never as "remote".
         Some(sh) => {
             let on_duty = app.state.shifts.responsible().unwrap_or(&sh.operator);
-            let me = if on_duty == app.operator {
-                String::new()
-            } else {
-                format!(" · {} {}", tr(s::YOU, l), app.operator)
-            };
+            let me = format!(" · {} {}", tr(s::YOU, l), app.operator);
             format!(
                 "{} {} · {} {on_duty}{me}",
                 tr(s::SHIFT, l),
@@ -52,16 +50,11 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
         None => format!(
             "{} · {} {}",
             tr(s::NO_SHIFT, l),
-            tr(s::OPERATOR, l),
+            tr(s::YOU, l),
             app.operator
         ),
     };
-    let remote = if app.remote {
-        format!(" {}", tr(s::REMOTE, l))
-    } else {
-        String::new()
-    };
-    let left = format!(" {} │ {shift}{remote}", app.site.name(l));
+    let left = format!(" {} │ {shift}", app.site.name(l));
     let pad = (area.width as usize).saturating_sub(width(&left) + width(&clock) + 1);
     let mut lines = vec![Line::from(Span::styled(
         format!("{left}{}{clock} ", " ".repeat(pad)),

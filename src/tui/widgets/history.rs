@@ -90,32 +90,46 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect, unit: &str, skip: Option<u64>,
             );
             fit(&text, inner_w)
         };
+        // In the detail the ticket itself is not "history": counts and rows
+        // both leave it out, so a count never promises rows that are not there.
+        let open: Vec<&Ticket> = open
+            .into_iter()
+            .filter(|t| Some(t.id.number()) != skip)
+            .collect();
+        let recent: Vec<&Ticket> = recent
+            .into_iter()
+            .filter(|t| Some(t.id.number()) != skip)
+            .collect();
         lines.push(Line::styled(
             format!("{} ({})", tr(s::HISTORY_OPEN, l), open.len()),
             th.title,
         ));
-        for t in open.iter().filter(|t| Some(t.id.number()) != skip).take(6) {
+        for t in open.iter().take(6) {
             lines.push(Line::from(Span::styled(row(t), th.urgent)));
         }
         lines.push(Line::styled(
             format!("{} ({})", tr(s::HISTORY_RECENT, l), recent.len()),
             th.title,
         ));
-        if recent.is_empty() {
+        if recent.is_empty() && open.is_empty() {
             lines.push(Line::styled(tr(s::HISTORY_NONE, l), th.dim));
         }
-        for t in recent
-            .iter()
-            .filter(|t| Some(t.id.number()) != skip)
-            .take(6)
-        {
+        for t in recent.iter().take(6) {
             lines.push(Line::raw(row(t)));
         }
     }
     // In the detail the ticket itself is one of the calls; only others count.
     let n = calls_from_phone(&app.state, phone, now).saturating_sub(usize::from(skip.is_some()));
     if n > 0 {
-        lines.push(Line::styled(s::phone_calls(l, n), th.urgent));
+        lines.push(Line::styled(
+            s::phone_calls(l, n, skip.is_some()),
+            th.urgent,
+        ));
     }
-    f.render_widget(Paragraph::new(lines).block(block), area);
+    f.render_widget(
+        Paragraph::new(lines)
+            .wrap(ratatui::widgets::Wrap { trim: false })
+            .block(block),
+        area,
+    );
 }
