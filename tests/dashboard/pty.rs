@@ -1,9 +1,9 @@
 //! End to end: the real binary in a pseudo-terminal on a demo store: intake,
 //! filter, dispatch, help, resize and quit, in both languages.
 
-mod support;
-
-use support::pty::{demo_store, Pty};
+use crate::support::bin;
+use crate::support::owner::stop_owner;
+use crate::support::pty::{demo_store, Pty};
 
 fn start(dir: &std::path::Path, lang: &str, cols: u16, rows: u16) -> Pty {
     start_as(dir, lang, cols, rows, "Tester")
@@ -93,17 +93,12 @@ fn an_invalid_keymap_file_stops_start_up_with_file_and_line() {
     let dir = tmp.path().join("config/dutydesk");
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("keymap.toml"), "[queue]\nnew = \"q\"\n").unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_dutydesk"))
-        .args([
-            "--data",
-            tmp.path().join("d").to_str().unwrap(),
-            "--lang",
-            "en",
-        ])
-        .env("XDG_CONFIG_HOME", tmp.path().join("config"))
-        .stdin(std::process::Stdio::null())
-        .output()
-        .unwrap();
+    let out = bin::run(
+        bin::dutydesk(&tmp.path().join("d"))
+            .args(["--lang", "en"])
+            .env("XDG_CONFIG_HOME", tmp.path().join("config"))
+            .stdin(std::process::Stdio::null()),
+    );
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(9), "{err}");
     assert!(
@@ -129,27 +124,13 @@ fn a_vim_preset_from_the_user_file_moves_with_j_and_k() {
     assert_eq!(p.wait_exit(), 0);
 }
 
-/// Kills the owner process a test's dashboards started (by its pid), so no
-/// background process outlives the test.
-fn kill_owner(data: &std::path::Path) {
-    if let Some(pid) = dutydesk::server::owner::owner_pid(data) {
-        unsafe { libc::kill(pid as i32, libc::SIGKILL) };
-    }
-}
-
 fn cli(data: &std::path::Path, who: &str, args: &[&str]) -> String {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_dutydesk"))
-        .args(["--data", data.to_str().unwrap(), "--operator", who])
-        .args(args)
-        .stdin(std::process::Stdio::null())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    bin::ok(bin::run(
+        bin::dutydesk(data)
+            .args(["--operator", who])
+            .args(args)
+            .stdin(std::process::Stdio::null()),
+    ))
 }
 
 #[test]
@@ -205,7 +186,7 @@ fn emergency_runner_from_the_picker_to_the_banner_and_back() {
         shown.contains("\"value\":\"3\"") || shown.contains("\"value\": \"3\""),
         "{shown}"
     );
-    kill_owner(&data);
+    stop_owner(&data);
 }
 
 #[test]
@@ -251,7 +232,7 @@ fn handover_on_a_single_console_writes_the_files_and_is_signed_by_name() {
     assert_eq!(p.wait_exit(), 0);
     let cur = cli(&data, "李梅", &["shift", "current", "--json"]);
     assert!(cur.contains("\"accepted\":true"), "{cur}");
-    kill_owner(&data);
+    stop_owner(&data);
 }
 
 #[test]
@@ -305,5 +286,5 @@ fn live_on_two_dashboards_through_a_killed_owner() {
     b.send("q");
     assert_eq!(a.wait_exit(), 0);
     assert_eq!(b.wait_exit(), 0);
-    kill_owner(&data);
+    stop_owner(&data);
 }

@@ -16,8 +16,7 @@ use dutydesk::{Desk, DeskApi, DeskError, Live, Local};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 
-mod support;
-use support::keys::{ch, ctrl, key, typ};
+use crate::support::keys::{ch, ctrl, key, typ};
 
 struct Fixture {
     dir: tempfile::TempDir,

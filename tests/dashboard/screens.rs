@@ -13,8 +13,7 @@ use ratatui::backend::TestBackend;
 use ratatui::style::{Color, Modifier};
 use ratatui::Terminal;
 
-mod support;
-use support::keys::{ch, ctrl, key, typ};
+use crate::support::keys::{ch, ctrl, key, typ};
 
 struct Fixture {
     _dir: tempfile::TempDir,

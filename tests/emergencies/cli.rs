@@ -3,9 +3,11 @@
 //! from the log alone after a restart.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::Value;
+
+use crate::support::bin;
 
 const T0: &str = "2026-11-25T15:00:00Z";
 
@@ -26,17 +28,13 @@ impl Site {
 
     /// Runs dutydesk as `operator` at `now` (RFC 3339).
     fn run_as(&self, operator: &str, now: &str, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_dutydesk"))
-            .arg("--data")
-            .arg(self.path())
-            .args(["--operator", operator, "--lang", "en"])
-            .args(args)
-            .env("DUTYDESK_NOW", now)
-            .env("TZ", "CST-8")
-            .env_remove("DUTYDESK_DATA")
-            .env_remove("DUTYDESK_OPERATOR")
-            .output()
-            .expect("the dutydesk binary runs")
+        bin::run(
+            bin::dutydesk(self.path())
+                .args(["--operator", operator, "--lang", "en"])
+                .args(args)
+                .env("DUTYDESK_NOW", now)
+                .env("TZ", "CST-8"),
+        )
     }
 
     fn run(&self, args: &[&str]) -> Output {

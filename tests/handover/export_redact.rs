@@ -2,28 +2,18 @@
 //! whatever the selection, in CSV and in the report; a redacted jsonl is refused.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
+
+use crate::support::bin::{self, ok};
 
 fn dutydesk(data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dutydesk"))
-        .arg("--data")
-        .arg(data)
-        .args(["--operator", "王军"])
-        .args(args)
-        .env("DUTYDESK_NOW", "2026-11-25T12:00:00Z")
-        .env("TZ", "Asia/Shanghai")
-        .env_remove("DUTYDESK_DATA")
-        .output()
-        .expect("run dutydesk")
-}
-
-fn ok(out: Output) -> String {
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    bin::run(
+        bin::dutydesk(data)
+            .args(["--operator", "王军"])
+            .args(args)
+            .env("DUTYDESK_NOW", "2026-11-25T12:00:00Z")
+            .env("TZ", "Asia/Shanghai"),
+    )
 }
 
 fn digits(s: &str) -> String {

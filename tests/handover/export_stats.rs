@@ -9,6 +9,8 @@ use dutydesk::domain::{Actor, Command, Department, Kind};
 use dutydesk::export::stats;
 use dutydesk::{Desk, DeskApi, Local};
 
+use crate::support::bin;
+
 fn at(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
 }
@@ -168,13 +170,11 @@ fn the_cli_prints_json_with_by_kind_and_refuses_a_bad_month() {
     let run = |args: &[&str]| {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
         loop {
-            let out = std::process::Command::new(env!("CARGO_BIN_EXE_dutydesk"))
-                .arg("--data")
-                .arg(dir.path())
-                .args(args)
-                .env("TZ", "Asia/Shanghai")
-                .output()
-                .unwrap();
+            let out = bin::run(
+                bin::dutydesk(dir.path())
+                    .args(args)
+                    .env("TZ", "Asia/Shanghai"),
+            );
             if out.status.code() != Some(6) || std::time::Instant::now() > deadline {
                 return out;
             }

@@ -6,36 +6,20 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn dutydesk(data: &Path, who: &str, now: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dutydesk"))
-        .arg("--data")
-        .arg(data)
-        .args(["--operator", who])
-        .args(args)
-        .env("DUTYDESK_NOW", now)
-        .env("TZ", "Asia/Shanghai")
-        .env_remove("DUTYDESK_DATA")
-        .env_remove("DUTYDESK_OPERATOR")
-        .output()
-        .expect("run dutydesk")
-}
+use crate::support::bin::{self, ok, BIN};
 
-fn ok(out: Output) -> String {
-    assert!(
-        out.status.success(),
-        "failed: {}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+fn dutydesk(data: &Path, who: &str, now: &str, args: &[&str]) -> Output {
+    bin::run(
+        bin::dutydesk(data)
+            .args(["--operator", who])
+            .args(args)
+            .env("DUTYDESK_NOW", now)
+            .env("TZ", "Asia/Shanghai"),
+    )
 }
 
 fn verify(file: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dutydesk"))
-        .arg("verify")
-        .arg(file)
-        .output()
-        .unwrap()
+    bin::run(Command::new(BIN).arg("verify").arg(file))
 }
 
 fn last_hash(jsonl: &Path) -> String {

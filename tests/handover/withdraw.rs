@@ -2,30 +2,21 @@
 //! caller is marked as such in the record.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
-mod common;
-use common::stop_owner;
+use crate::support::bin;
+use crate::support::owner::stop_owner;
 
 fn dd(data: &Path, operator: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dutydesk"))
-        .arg("--data")
-        .arg(data)
-        .args(["--operator", operator, "--lang", "en"])
-        .args(args)
-        .env("LANG", "C.UTF-8")
-        .output()
-        .unwrap()
+    bin::run(
+        bin::dutydesk(data)
+            .args(["--operator", operator, "--lang", "en"])
+            .args(args),
+    )
 }
 
 fn ok(data: &Path, operator: &str, args: &[&str]) -> String {
-    let out = dd(data, operator, args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).to_string()
+    bin::ok(dd(data, operator, args))
 }
 
 #[test]

@@ -7,8 +7,6 @@
 //!
 //! Short by default (a few seconds); DUTYDESK_TORTURE=1 kills many more times.
 
-mod common;
-
 use std::io::{BufRead, BufReader};
 use std::os::unix::process::CommandExt;
 use std::path::Path;
@@ -17,7 +15,9 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use common::{Site, BIN};
+use crate::support::bin::BIN;
+use crate::support::owner::{is_alive, stop_owner};
+use crate::support::site::Site;
 
 struct Rng(u64);
 
@@ -73,20 +73,15 @@ fn start_clients(site: &Site, round: usize) -> (Child, JoinHandle<()>, Arc<Mutex
     (child, reader, acked)
 }
 
-fn alive(pid: i32) -> bool {
-    // SAFETY: signal 0 only asks whether the process exists.
-    unsafe { libc::kill(pid, 0) == 0 }
-}
-
 /// Waits for a live owner other than `not`, then SIGKILLs it; returns its pid.
 fn kill_owner(dir: &Path, not: Option<i32>) -> Option<i32> {
     let deadline = Instant::now() + Duration::from_secs(30);
     while Instant::now() < deadline {
         if let Some(pid) = dutydesk::server::owner::owner_pid(dir).map(|p| p as i32) {
-            if Some(pid) != not && pid > 0 && alive(pid) {
+            if Some(pid) != not && pid > 0 && is_alive(pid) {
                 // SAFETY: kill(2) on the owner this test's clients started.
                 unsafe { libc::kill(pid, libc::SIGKILL) };
-                while alive(pid) && Instant::now() < deadline {
+                while is_alive(pid) && Instant::now() < deadline {
                     std::thread::sleep(Duration::from_millis(5));
                 }
                 return Some(pid);
@@ -179,7 +174,7 @@ fn a_handover_survives_the_owner_being_killed_at_each_step_of_its_evidence() {
         let site = Site::new();
         site.call("1-0101", "repair");
         // The owner that serves the handover must be one started with the crash hook.
-        common::stop_owner(site.path());
+        stop_owner(site.path());
         let out = site
             .cmd(&["shift", "handover", "--to", "李梅"])
             .env("DUTYDESK_TEST_CRASH", step)
@@ -192,7 +187,7 @@ fn a_handover_survives_the_owner_being_killed_at_each_step_of_its_evidence() {
             !out.status.success() || said.contains("already recorded (a retried submission)"),
             "{step}: the owner was not killed at that step: {said}"
         );
-        common::stop_owner(site.path());
+        stop_owner(site.path());
         let log = site.log();
         let of = |t: &str| -> Vec<&serde_json::Value> {
             log.iter().filter(|r| r["event"]["type"] == t).collect()
@@ -217,7 +212,7 @@ fn a_handover_survives_the_owner_being_killed_at_each_step_of_its_evidence() {
         let jsonl = std::fs::read_to_string(paths[0]).unwrap();
         let last: serde_json::Value = serde_json::from_str(jsonl.lines().last().unwrap()).unwrap();
         assert_eq!(last["seq"], of("handover_offered")[0]["seq"], "{step}");
-        common::stop_owner(site.path());
+        stop_owner(site.path());
     }
 }
 
@@ -234,14 +229,14 @@ fn an_incident_report_is_recorded_once_after_the_owner_dies_between_file_and_rec
         "--location",
         "3-A",
     ]);
-    common::stop_owner(site.path());
+    stop_owner(site.path());
     let out = site
         .cmd(&["emergency", "report", "EM1"])
         .env("DUTYDESK_TEST_CRASH", "after-report-file")
         .output()
         .expect("run dutydesk");
     assert!(!out.status.success(), "every owner died before the record");
-    common::stop_owner(site.path());
+    stop_owner(site.path());
     let reported = |site: &Site| {
         site.log()
             .iter()
@@ -256,5 +251,5 @@ fn an_incident_report_is_recorded_once_after_the_owner_dies_between_file_and_rec
     assert!(std::fs::read_to_string(&path)
         .unwrap()
         .contains("重大事件报告"));
-    common::stop_owner(site.path());
+    stop_owner(site.path());
 }

@@ -1,16 +1,14 @@
 //! Malformed, oversized and wrong-version frames drop only the client that sent
 //! them, with the reason in the owner's log; everyone else carries on.
 
-mod multi_support;
-
 use std::io::{Read, Write};
 use std::os::unix::net::UnixStream;
 use std::time::Duration;
 
+use crate::support::multi::*;
 use dutydesk::server::frame;
 use dutydesk::server::protocol::{Reply, Request};
 use dutydesk::DeskApi;
-use multi_support::*;
 
 /// Sends `bytes` and expects the owner to close the connection.
 fn expect_dropped(site: &Site, bytes: &[u8]) {

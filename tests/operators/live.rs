@@ -1,11 +1,9 @@
 //! Several operators on one store: records committed by one show up live on the
 //! others; one quitting does not disturb the rest; identity comes from the OS.
 
-mod multi_support;
-
+use crate::support::multi::*;
 use dutydesk::domain::identity::current_unix_user;
 use dutydesk::DeskApi;
-use multi_support::*;
 
 #[test]
 fn records_appear_live_on_two_clients_and_one_quitting_leaves_the_others_going() {

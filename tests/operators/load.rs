@@ -1,12 +1,11 @@
 //! Eight operators submitting at once: every command applied exactly once, in
 //! one unbroken chain.
 
-mod multi_support;
-
 use std::collections::HashSet;
 
+use crate::support::multi::*;
+use crate::support::owner::end_owner;
 use dutydesk::DeskApi;
-use multi_support::*;
 
 const CLIENTS: usize = 8;
 const EACH: usize = 40;
@@ -297,7 +296,7 @@ fn an_owner_out_of_file_descriptors_pauses_and_logs_once_a_second_and_recovers()
         "--summary",
         "开始",
     ]);
-    dutydesk_stop(&site);
+    end_owner(site.dir());
     // An owner with room for only a few connections beyond its own files.
     let mut owner = std::process::Command::new("bash")
         .arg("-c")
@@ -340,12 +339,4 @@ fn an_owner_out_of_file_descriptors_pauses_and_logs_once_a_second_and_recovers()
     assert!(tickets.contains("开始"), "{tickets}");
     let _ = owner.kill();
     let _ = owner.wait();
-}
-
-/// Stops the background owner the first command started, and waits for it.
-fn dutydesk_stop(site: &Site) {
-    if let Some(pid) = site.owner_pid() {
-        unsafe { libc::kill(pid, libc::SIGTERM) };
-        wait_until("the owner to stop", || !is_alive(pid));
-    }
 }

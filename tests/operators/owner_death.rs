@@ -2,11 +2,9 @@
 //! nothing acknowledged is lost, a live subscriber says so and catches up, and a
 //! retried submission is applied once.
 
-mod multi_support;
-
+use crate::support::multi::*;
 use dutydesk::domain::Command;
 use dutydesk::{DeskApi, Live};
-use multi_support::*;
 
 #[test]
 fn service_resumes_after_the_owner_is_killed_and_nothing_acknowledged_is_lost() {

@@ -1,12 +1,11 @@
 //! operators.toml: identity and roles decided by the owner from the Unix user the
 //! kernel reports, never from what the client says.
 
-mod multi_support;
-
+use crate::support::multi::*;
+use crate::support::owner::stop_owner;
 use dutydesk::domain::identity::current_unix_user;
 use dutydesk::server::Client;
 use dutydesk::{DeskApi, DeskError};
-use multi_support::*;
 
 fn operators(site: &Site, entries: &[(&str, &str, &str)]) {
     let mut text = String::new();
@@ -177,14 +176,6 @@ impl Drop for Accounts {
     }
 }
 
-fn kill_owner(dir: &std::path::Path) {
-    if let Some(pid) = dutydesk::server::owner::owner_pid(dir) {
-        // SAFETY: kill(2) on the owner this test's commands started.
-        unsafe { libc::kill(pid as i32, libc::SIGKILL) };
-        wait_until("the owner is gone", || !is_alive(pid as i32));
-    }
-}
-
 #[test]
 fn the_readme_group_set_up_lets_the_next_operator_take_over_and_keeps_others_out() {
     // SAFETY: geteuid has no preconditions.
@@ -251,7 +242,7 @@ fn the_readme_group_set_up_lets_the_next_operator_take_over_and_keeps_others_out
         text.contains("[ ok ] file permissions"),
         "{code:?} {text} {err}"
     );
-    kill_owner(&data);
+    stop_owner(&data);
     // A store file the group cannot write (an old install's 0640): the failing
     // background owner says why in the log the client points at.
     let db = data.join("store/db");

@@ -1,8 +1,6 @@
 //! The state checkpoint: a cache that makes a long history open fast, never a
 //! second source of truth.
 
-mod common;
-
 use std::sync::{Arc, Mutex};
 
 use dutydesk::clock::SystemClock;
@@ -11,6 +9,9 @@ use dutydesk::desk::refold::{self, Outcome};
 use dutydesk::domain::Lang;
 use dutydesk::state::checkpoint;
 use dutydesk::Desk;
+
+use crate::support::bin;
+use crate::support::owner::stop_owner;
 
 fn tickets_of(dir: &std::path::Path) -> String {
     let desk = Desk::open(dir, Arc::new(SystemClock)).unwrap();
@@ -106,15 +107,12 @@ fn a_forged_checkpoint_is_caught_by_the_refold_and_the_desk_serves_the_log() {
 }
 
 fn dutydesk(data: &std::path::Path, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(common::BIN)
-        .arg("--data")
-        .arg(data)
-        .args(args)
-        .env("DUTYDESK_OPERATOR", "王军")
-        .env("LANG", "en_US.UTF-8")
-        .env_remove("DUTYDESK_NOW")
-        .output()
-        .unwrap()
+    bin::run(
+        bin::dutydesk(data)
+            .args(args)
+            .env("DUTYDESK_OPERATOR", "王军")
+            .env("LANG", "en_US.UTF-8"),
+    )
 }
 
 fn summary_seen(data: &std::path::Path, id: &str) -> String {
@@ -179,5 +177,5 @@ fn through_the_owner_a_forged_checkpoint_raises_the_alarm_and_doctor_reports_it(
     );
     let rebuilt = checkpoint::load(&dir.path().join("checkpoint.bin")).unwrap();
     assert_eq!(rebuilt.state.ticket(&id).unwrap().summary, truth);
-    common::stop_owner(dir.path());
+    stop_owner(dir.path());
 }

@@ -5,15 +5,14 @@
 //!
 //! Short by default (a few seconds); DUTYDESK_TORTURE=1 runs many more kills.
 
-mod common;
-
 use std::io::{BufRead, BufReader};
 use std::os::unix::process::CommandExt;
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use common::{Site, BIN};
+use crate::support::bin::BIN;
+use crate::support::site::Site;
 
 /// A small xorshift generator: the kill moments only need to be spread out,
 /// and the seed is printed so a failing run can be repeated (DUTYDESK_CRASH_SEED).

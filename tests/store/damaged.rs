@@ -2,20 +2,13 @@
 //! `recover` keeps every record that still verifies.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-mod common;
-use common::stop_owner;
+use crate::support::bin;
+use crate::support::owner::stop_owner;
 
 fn dutydesk(data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dutydesk"))
-        .arg("--data")
-        .arg(data)
-        .args(args)
-        .env("LANG", "C.UTF-8")
-        .env("RUST_BACKTRACE", "0")
-        .output()
-        .unwrap()
+    bin::run(bin::dutydesk(data).args(args).env("RUST_BACKTRACE", "0"))
 }
 
 fn copy_dir(from: &Path, to: &Path) {

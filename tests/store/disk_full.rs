@@ -5,14 +5,12 @@
 //! same owner process, without restarting anything. `.ci/run` runs this test by
 //! name so CI shows that it ran.
 
-mod common;
-
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant};
 
-use common::BIN;
+use crate::support::bin;
+use crate::support::owner::stop_owner;
 
 /// A tmpfs mounted on a fresh directory, unmounted (lazily) when dropped.
 struct Tmpfs {
@@ -50,16 +48,12 @@ impl Drop for Tmpfs {
 }
 
 fn dd(data: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(BIN)
-        .arg("--data")
-        .arg(data)
-        .args(args)
-        .env("DUTYDESK_OPERATOR", "王军")
-        .env("LANG", "en_US.UTF-8")
-        .env_remove("DUTYDESK_DATA")
-        .env_remove("DUTYDESK_NOW")
-        .output()
-        .expect("run dutydesk")
+    bin::run(
+        bin::dutydesk(data)
+            .args(args)
+            .env("DUTYDESK_OPERATOR", "王军")
+            .env("LANG", "en_US.UTF-8"),
+    )
 }
 
 fn call(data: &Path, summary: &str) -> std::process::Output {
@@ -99,24 +93,12 @@ fn fill(path: &Path) {
     let _ = f.sync_all();
 }
 
-fn stop_owner(data: &Path) {
-    let Some(pid) = dutydesk::server::owner::owner_pid(data) else {
-        return;
-    };
-    let pid = pid as i32;
-    unsafe { libc::kill(pid, libc::SIGKILL) };
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while unsafe { libc::kill(pid, 0) } == 0 && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
 #[test]
 fn a_full_disk_refuses_the_command_and_service_resumes_when_space_returns() {
     let fs = match Tmpfs::mount("8m") {
         Ok(fs) => fs,
         Err(why) => {
-            println!("SKIPPED hard_disk_full: {why}");
+            println!("SKIPPED disk_full: {why}");
             return;
         }
     };

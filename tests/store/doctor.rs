@@ -1,12 +1,6 @@
 //! `dutydesk doctor`: the checks a site runs when something seems wrong.
 
-use std::process::Command;
-
-fn dutydesk(data: &std::path::Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_dutydesk"));
-    c.arg("--data").arg(data).env("LANG", "C.UTF-8");
-    c
-}
+use crate::support::bin::dutydesk;
 
 #[test]
 fn doctor_reports_records_chain_and_the_cost_of_a_durable_append() {

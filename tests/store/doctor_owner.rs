@@ -1,8 +1,7 @@
 //! `doctor` names the owner process: the pid in its lock file, and whether it runs.
 
-mod common;
-
-use common::Site;
+use crate::support::owner::end_owner;
+use crate::support::site::Site;
 
 #[test]
 fn doctor_names_the_running_owner_by_pid() {
@@ -21,7 +20,5 @@ fn doctor_names_the_running_owner_by_pid() {
     );
     assert!(report["append_p50_us"].as_u64().is_some());
     assert!(report["fsync_p50_us"].as_u64().is_some());
-    if let Some(pid) = dutydesk::server::owner::owner_pid(site.path()) {
-        unsafe { libc::kill(pid as i32, libc::SIGTERM) };
-    }
+    end_owner(site.path());
 }

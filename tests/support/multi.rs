@@ -1,9 +1,8 @@
 //! Helpers for the multi-operator tests: a data directory with real dutydesk
 //! processes on it, library clients, and waiting with generous timeouts.
-#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
@@ -11,7 +10,8 @@ use dutydesk::domain::Kind;
 use dutydesk::server::{Client, ClientOptions};
 use dutydesk::Live;
 
-pub const BIN: &str = env!("CARGO_BIN_EXE_dutydesk");
+pub use super::bin::BIN;
+pub use super::owner::is_alive;
 /// Long enough for a loaded 2-core machine; polls end as soon as the thing happens.
 pub const PATIENCE: Duration = Duration::from_secs(20);
 
@@ -34,15 +34,7 @@ impl Site {
     }
 
     pub fn cli(&self, args: &[&str]) -> Output {
-        Command::new(BIN)
-            .arg("--data")
-            .arg(self.dir())
-            .args(args)
-            .env_remove("DUTYDESK_OPERATOR")
-            .env_remove("DUTYDESK_NOW")
-            .env("LANG", "C.UTF-8")
-            .output()
-            .expect("run dutydesk")
+        super::bin::run(super::bin::dutydesk(self.dir()).args(args))
     }
 
     /// Runs the CLI and expects success; returns stdout.
@@ -87,10 +79,6 @@ impl Drop for Site {
             }
         }
     }
-}
-
-pub fn is_alive(pid: i32) -> bool {
-    unsafe { libc::kill(pid, 0) == 0 }
 }
 
 pub fn call(unit: &str, summary: &str) -> dutydesk::domain::Command {

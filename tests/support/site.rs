@@ -1,11 +1,10 @@
-//! Helpers shared by the end-to-end tests: a fresh data directory with the demo
-//! site, and the real binary run against it.
-#![allow(dead_code)]
+//! A fresh data directory with the demo site, and the real binary run against it
+//! by a fixed operator.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-pub const BIN: &str = env!("CARGO_BIN_EXE_dutydesk");
+use super::bin;
 
 /// A throwaway data directory holding the demo site's directory of units.
 pub struct Site {
@@ -30,19 +29,15 @@ impl Site {
 
     /// The binary with `--data` set and a fixed operator, not yet run.
     pub fn cmd(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(BIN);
-        c.arg("--data")
-            .arg(self.path())
-            .args(args)
+        let mut c = bin::dutydesk(self.path());
+        c.args(args)
             .env("DUTYDESK_OPERATOR", "王军")
-            .env("LANG", "en_US.UTF-8")
-            .env_remove("DUTYDESK_DATA")
-            .env_remove("DUTYDESK_NOW");
+            .env("LANG", "en_US.UTF-8");
         c
     }
 
     pub fn run(&self, args: &[&str]) -> Run {
-        Run(self.cmd(args).output().expect("run dutydesk"))
+        Run(bin::run(&mut self.cmd(args)))
     }
 
     /// Runs a command that must succeed; returns its stdout.
@@ -151,20 +146,5 @@ impl Site {
             "{what}: {verified}"
         );
         let _ = std::fs::remove_file(&out);
-    }
-}
-
-/// Stops the owner process that commands on `data` started (tests that need the
-/// files at rest, or hold the store themselves), and waits until it is gone.
-pub fn stop_owner(data: &Path) {
-    let Some(pid) = dutydesk::server::owner::owner_pid(data) else {
-        return;
-    };
-    let pid = pid as i32;
-    // SAFETY: kill(2) on the owner this test's commands started.
-    unsafe { libc::kill(pid, libc::SIGKILL) };
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while unsafe { libc::kill(pid, 0) } == 0 && std::time::Instant::now() < deadline {
-        std::thread::sleep(std::time::Duration::from_millis(20));
     }
 }

@@ -2,9 +2,9 @@
 //! move, every refusal (with what is allowed next, and nothing written), every
 //! kind of bad input, and the id alone on stdout.
 
-mod common;
-
-use common::{Run, Site};
+use crate::support::bin;
+use crate::support::owner::stop_owner;
+use crate::support::site::{Run, Site};
 
 /// Brings a fresh ticket of `kind` to `state` with legal moves; returns its id.
 fn ticket_in(site: &Site, kind: &str, state: &str) -> String {
@@ -514,12 +514,10 @@ fn export_onto_the_live_store_is_refused_however_spelled_and_the_store_goes_on()
         assert!(r.stderr().contains("--out"), "{out:?}: {}", r.stderr());
     }
     // Relative to the working directory, as a tired operator would type it.
-    let r = common::Run(
+    let r = Run(bin::run(
         site.cmd(&["export", "--format", "csv", "--out", "store/db"])
-            .current_dir(data)
-            .output()
-            .unwrap(),
-    );
+            .current_dir(data),
+    ));
     assert_eq!(r.code(), Some(2), "{}", r.stderr());
     assert!(
         r.stderr().contains("inside the desk's store") && r.stderr().contains("exports"),
@@ -528,12 +526,12 @@ fn export_onto_the_live_store_is_refused_however_spelled_and_the_store_goes_on()
     );
     let second = site.call("1-1203", "repair");
     // A new owner reads the store from disk: both calls are there.
-    common::stop_owner(data);
+    stop_owner(data);
     site.assert_holds(&[first, second], "after exports aimed at the store");
 }
 
 /// Runs the binary with umask 022 (the default that made the files readable by all).
-fn with_umask_022(cmd: &mut std::process::Command) -> common::Run {
+fn with_umask_022(cmd: &mut std::process::Command) -> Run {
     use std::os::unix::process::CommandExt;
     // SAFETY: umask is async-signal-safe and touches only the child.
     unsafe {
@@ -542,7 +540,7 @@ fn with_umask_022(cmd: &mut std::process::Command) -> common::Run {
             Ok(())
         });
     }
-    common::Run(cmd.output().unwrap())
+    Run(bin::run(cmd))
 }
 
 /// Every path under `dir` with its mode, the directory itself first.
@@ -569,13 +567,8 @@ fn a_new_data_directory_and_all_the_desk_writes_in_it_are_private_whatever_the_u
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("new-site");
     let run = |args: &[&str]| {
-        let mut c = std::process::Command::new(common::BIN);
-        c.arg("--data")
-            .arg(&data)
-            .args(["--operator", "王军"])
-            .args(args)
-            .env_remove("DUTYDESK_DATA")
-            .env_remove("DUTYDESK_NOW");
+        let mut c = bin::dutydesk(&data);
+        c.args(["--operator", "王军"]).args(args);
         let r = with_umask_022(&mut c);
         assert_eq!(r.code(), Some(0), "{args:?}: {}", r.stderr());
     };
@@ -591,10 +584,10 @@ fn a_new_data_directory_and_all_the_desk_writes_in_it_are_private_whatever_the_u
     let csv = data.join("exports/residents.csv");
     run(&["export", "--format", "csv", "--out", csv.to_str().unwrap()]);
     run(&["shift", "handover", "--to", "李梅"]);
-    common::stop_owner(&data);
+    stop_owner(&data);
     // A new owner, started by a client with umask 022, writes the checkpoint etc.
     run(&["tickets"]);
-    common::stop_owner(&data);
+    stop_owner(&data);
     let recovered = tmp.path().join("recovered");
     run(&["recover", "--out", recovered.to_str().unwrap()]);
     for root in [&data, &recovered] {
@@ -637,13 +630,11 @@ fn typed_input_is_echoed_with_control_characters_written_out_and_never_cuts_the_
 fn an_error_of_the_owner_names_its_field_once() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("d".repeat(110));
-    let r = Run(std::process::Command::new(common::BIN)
-        .arg("--data")
-        .arg(&data)
-        .args(["--operator", "王军", "tickets"])
-        .env_remove("DUTYDESK_NOW")
-        .output()
-        .unwrap());
+    let r = Run(bin::run(bin::dutydesk(&data).args([
+        "--operator",
+        "王军",
+        "tickets",
+    ])));
     let err = r.stderr();
     assert_eq!(r.code(), Some(2), "{err}");
     assert!(err.contains("too long for a Unix socket"), "{err}");

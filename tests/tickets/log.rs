@@ -1,11 +1,10 @@
 //! The log as scripts and auditors see it: `log --json` record shape, `export`,
 //! `verify` of a good and of a tampered copy, and the one-process rule.
 
-mod common;
-
 use std::sync::Arc;
 
-use common::Site;
+use crate::support::owner::stop_owner;
+use crate::support::site::Site;
 use dutydesk::clock::SystemClock;
 use dutydesk::desk::Desk;
 
@@ -150,7 +149,7 @@ fn a_second_process_gets_a_clear_message_not_a_panic() {
     let before = site.log().len();
     // The commands above started an owner; stop it, then this test process
     // holds the store while the binary tries to use it.
-    common::stop_owner(site.path());
+    stop_owner(site.path());
     let desk = Desk::open(site.path(), Arc::new(SystemClock)).expect("open the store");
     for args in [
         vec![

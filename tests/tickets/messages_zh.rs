@@ -1,17 +1,14 @@
 //! With --lang zh, refusals and warnings are in Chinese; English stays the default.
 
-use std::process::Command;
-
-mod common;
+use crate::support::bin;
+use crate::support::owner::stop_owner;
 
 fn dd(data: &std::path::Path, lang: &str, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_dutydesk"))
-        .arg("--data")
-        .arg(data)
-        .args(["--lang", lang, "--operator", "王军"])
-        .args(args)
-        .output()
-        .unwrap()
+    bin::run(
+        bin::dutydesk(data)
+            .args(["--lang", lang, "--operator", "王军"])
+            .args(args),
+    )
 }
 
 #[test]
@@ -54,7 +51,7 @@ fn refusals_and_warnings_speak_the_operators_language() {
         "{err}"
     );
     assert!(!err.contains('\u{1f}'), "one language at a time: {err:?}");
-    common::stop_owner(d);
+    stop_owner(d);
 }
 
 #[test]
@@ -80,7 +77,7 @@ fn a_move_has_one_chinese_word_in_refusals_and_english_ones_name_no_chinese() {
     let out = dd(d, "zh", &["shift", "accept"]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("没有等待签收的交接"), "{err}");
-    common::stop_owner(d);
+    stop_owner(d);
 }
 
 mod every_message {
@@ -595,15 +592,13 @@ fn typed_input_is_echoed_escaped_in_chinese_too_and_the_dashboard_needs_a_termin
         err.contains("没有工单“\\e[2J\\x1fR9”：请用 `dutydesk tickets --all` 核对编号"),
         "{err:?}"
     );
-    let out = Command::new(env!("CARGO_BIN_EXE_dutydesk"))
-        .arg("--data")
-        .arg(d)
-        .args(["--lang", "zh"])
-        .stdin(std::process::Stdio::null())
-        .output()
-        .unwrap();
+    let out = bin::run(
+        bin::dutydesk(d)
+            .args(["--lang", "zh"])
+            .stdin(std::process::Stdio::null()),
+    );
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("需要在终端中运行"), "{err}");
-    common::stop_owner(d);
+    stop_owner(d);
 }
