@@ -13,10 +13,9 @@ use dutydesk::domain::{Actor, Command, Lang};
 use dutydesk::store::Record;
 use dutydesk::tui::{App, Keymap, Theme};
 use dutydesk::{Desk, DeskApi, DeskError, Live, Local};
-use ratatui::backend::TestBackend;
-use ratatui::Terminal;
 
 use crate::support::keys::{ch, ctrl, key, typ};
+use crate::support::screen::{render, rows};
 
 struct Fixture {
     dir: tempfile::TempDir,
@@ -59,22 +58,7 @@ impl Fixture {
 
 /// The 80x24 screen as text; a wide character's second cell is skipped.
 fn screen(app: &App) -> String {
-    let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
-    t.draw(|f| app.draw(f)).unwrap();
-    let buf = t.backend().buffer();
-    (0..buf.area.height)
-        .map(|y| {
-            let mut s = String::new();
-            let mut x = 0;
-            while x < buf.area.width {
-                let sym = buf[(x, y)].symbol();
-                s.push_str(sym);
-                x += unicode_width::UnicodeWidthStr::width(sym).max(1) as u16;
-            }
-            s
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+    rows(&render(app, 80, 24)).join("\n")
 }
 
 fn start_lift_run(app: &mut App, filter: &str, location: &str) {

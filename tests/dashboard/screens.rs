@@ -9,11 +9,10 @@ use dutydesk::clock::ManualClock;
 use dutydesk::domain::{Actor, Command, Kind, Lang};
 use dutydesk::tui::{App, Keymap, Theme};
 use dutydesk::{Desk, DeskApi, Local};
-use ratatui::backend::TestBackend;
 use ratatui::style::{Color, Modifier};
-use ratatui::Terminal;
 
 use crate::support::keys::{ch, ctrl, key, typ};
+use crate::support::screen::{render, rows};
 
 struct Fixture {
     _dir: tempfile::TempDir,
@@ -84,29 +83,6 @@ impl Fixture {
         self.clock.advance(Duration::minutes(1));
         self.call("1-0203", Kind::Inquiry, "Parking card 停车卡", Some("李四"));
     }
-}
-
-fn render(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| app.draw(f)).unwrap();
-    t
-}
-
-/// The screen as text, one string per row; a wide character's second cell is skipped.
-fn rows(t: &Terminal<TestBackend>) -> Vec<String> {
-    let buf = t.backend().buffer();
-    (0..buf.area.height)
-        .map(|y| {
-            let mut s = String::new();
-            let mut x = 0;
-            while x < buf.area.width {
-                let sym = buf[(x, y)].symbol();
-                s.push_str(sym);
-                x += unicode_width::UnicodeWidthStr::width(sym).max(1) as u16;
-            }
-            s
-        })
-        .collect()
 }
 
 fn screen(app: &App) -> String {

@@ -7,71 +7,12 @@
 //!
 //! Short by default (a few seconds); DUTYDESK_TORTURE=1 kills many more times.
 
-use std::io::{BufRead, BufReader};
-use std::os::unix::process::CommandExt;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
-use crate::support::bin::BIN;
+use crate::support::drill::{self, CallLoop, Rng};
 use crate::support::owner::{is_alive, stop_owner};
 use crate::support::site::Site;
-
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn between(&mut self, lo: u64, hi: u64) -> u64 {
-        lo + self.next() % (hi - lo)
-    }
-}
-
-/// A shell loop of clients; a failed call (its owner was killed under it) is
-/// not acknowledged and the loop goes on.
-fn start_clients(site: &Site, round: usize) -> (Child, JoinHandle<()>, Arc<Mutex<Vec<String>>>) {
-    let script = format!(
-        "i=0; while :; do i=$((i+1)); \"$0\" --data \"$1\" call --unit 1-0101 --kind repair \
-         --summary \"owner round {round} call $i\" || sleep 0.05; done"
-    );
-    let mut child = Command::new("sh")
-        .arg("-c")
-        .arg(script)
-        .arg(BIN)
-        .arg(site.path())
-        .env("DUTYDESK_OPERATOR", "crash-test")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .process_group(0)
-        .spawn()
-        .expect("spawn the client loop");
-    let acked = Arc::new(Mutex::new(Vec::new()));
-    let out = child.stdout.take().expect("stdout");
-    let reader = {
-        let acked = Arc::clone(&acked);
-        std::thread::spawn(move || {
-            let mut reader = BufReader::new(out);
-            let mut line = String::new();
-            loop {
-                line.clear();
-                match reader.read_line(&mut line) {
-                    Ok(0) | Err(_) => break,
-                    Ok(_) if line.ends_with('\n') => {
-                        acked.lock().unwrap().push(line.trim().to_string())
-                    }
-                    Ok(_) => break,
-                }
-            }
-        })
-    };
-    (child, reader, acked)
-}
 
 /// Waits for a live owner other than `not`, then SIGKILLs it; returns its pid.
 fn kill_owner(dir: &Path, not: Option<i32>) -> Option<i32> {
@@ -92,39 +33,23 @@ fn kill_owner(dir: &Path, not: Option<i32>) -> Option<i32> {
     None
 }
 
-fn count(acked: &Arc<Mutex<Vec<String>>>) -> usize {
-    acked.lock().unwrap().len()
-}
-
 #[test]
 fn every_acknowledged_call_survives_the_owner_being_killed() {
-    let torture = std::env::var("DUTYDESK_TORTURE").is_ok_and(|v| v == "1");
-    let rounds = if torture { 40 } else { 2 };
-    let seed = std::env::var("DUTYDESK_CRASH_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| {
-            SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map(|d| d.as_nanos() as u64)
-                .unwrap_or(1)
-                | 1
-        });
+    let rounds = drill::rounds(2, 40);
+    let seed = drill::seed();
     let mut rng = Rng(seed);
     let site = Site::new();
     let mut all_acked: Vec<String> = Vec::new();
     let mut kills = 0;
     let mut last_killed = None;
     for round in 0..rounds {
-        let (child, reader, acked) = start_clients(&site, round);
+        // A failed call (its owner was killed under it) is not acknowledged and
+        // the loop goes on.
+        let calls = CallLoop::start(site.path(), &format!("owner round {round}"), "sleep 0.05");
         let kills_this_round = rng.between(1, 4);
         for _ in 0..kills_this_round {
             // Let some calls through first, then a random moment.
-            let before = count(&acked);
-            let start = Instant::now();
-            while count(&acked) == before && start.elapsed() < Duration::from_secs(30) {
-                std::thread::sleep(Duration::from_millis(5));
-            }
+            calls.wait_for_another();
             std::thread::sleep(Duration::from_millis(rng.between(0, 300)));
             if let Some(pid) = kill_owner(site.path(), last_killed) {
                 last_killed = Some(pid);
@@ -132,18 +57,8 @@ fn every_acknowledged_call_survives_the_owner_being_killed() {
             }
         }
         // Some calls through the owner started after the last kill, then stop the clients.
-        let before = count(&acked);
-        let start = Instant::now();
-        while count(&acked) == before && start.elapsed() < Duration::from_secs(30) {
-            std::thread::sleep(Duration::from_millis(5));
-        }
-        let pid = child.id() as libc::pid_t;
-        // SAFETY: kill(2) on the process group this test created.
-        unsafe { libc::kill(-pid, libc::SIGKILL) };
-        let mut child = child;
-        let _ = child.wait();
-        reader.join().expect("reader thread");
-        all_acked.extend(acked.lock().unwrap().iter().cloned());
+        calls.wait_for_another();
+        all_acked.extend(calls.kill());
 
         site.assert_holds(&all_acked, &format!("owner round {round} (seed {seed})"));
     }

@@ -3,8 +3,10 @@
 #![allow(dead_code)]
 
 pub mod bin;
+pub mod drill;
 pub mod keys;
 pub mod multi;
 pub mod owner;
 pub mod pty;
+pub mod screen;
 pub mod site;
