@@ -32,13 +32,28 @@ fn a_checkpoint_gives_the_same_state_and_a_damaged_or_stale_one_is_rebuilt() {
         full,
         "from the checkpoint: the same state"
     );
+    // ...and the checkpoint is really what an open starts from: a summary forged
+    // into it, one the log never held, is what the desk serves straight after
+    // opening (the background re-fold is what later catches it).
+    let (id, truth) = forge_a_summary(dir.path());
+    let desk = Desk::open(dir.path(), Arc::new(SystemClock)).unwrap();
+    assert_eq!(
+        desk.state().ticket(&id).unwrap().summary,
+        "FORGED summary",
+        "the open used the checkpoint, not a replay of the log"
+    );
+    drop(desk);
 
-    // A damaged checkpoint is detected, ignored and written afresh.
+    // A damaged checkpoint (here the forged one) is detected, ignored and written
+    // afresh: the desk serves the log's truth again.
     let mut bytes = std::fs::read(&cp).unwrap();
     let mid = bytes.len() / 2;
     bytes[mid] ^= 0xff;
     std::fs::write(&cp, &bytes).unwrap();
     assert_eq!(tickets_of(dir.path()), full);
+    let desk = Desk::open(dir.path(), Arc::new(SystemClock)).unwrap();
+    assert_eq!(desk.state().ticket(&id).unwrap().summary, truth);
+    drop(desk);
     assert_ne!(std::fs::read(&cp).unwrap(), bytes, "rewritten");
 
     // A checkpoint of another store (stale: its record is not in this log) is ignored.
