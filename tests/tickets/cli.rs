@@ -682,7 +682,8 @@ fn operator_names_with_escapes_or_over_64_characters_are_refused_wherever_they_e
             &site,
             &args,
             2,
-            &["--operator", "control characters", "U+001B"],
+            // The escape is shown spelled out (as `shown` renders it), never sent raw.
+            &["--operator", "control characters", "'\\e[31mEVIL\\e[0m'"],
         );
         let args = ["--operator", long.as_str(), "tickets"];
         refused(&site, &args, 2, &["at most 64 characters"]);
