@@ -5,7 +5,7 @@
 use std::sync::mpsc::Receiver;
 use std::sync::{Arc, Mutex};
 
-use chrono::{Duration, TimeZone, Utc};
+use chrono::Duration;
 use crossterm::event::KeyCode;
 use dutydesk::clock::ManualClock;
 use dutydesk::desk::Committed;
@@ -15,7 +15,7 @@ use dutydesk::tui::{App, Keymap, Theme};
 use dutydesk::{Desk, DeskApi, DeskError, Live, Local};
 
 use crate::support::keys::{ch, ctrl, key, typ};
-use crate::support::screen::{render, rows};
+use crate::support::screen::{evening, render, rows};
 
 struct Fixture {
     dir: tempfile::TempDir,
@@ -24,9 +24,7 @@ struct Fixture {
 }
 
 fn fixture() -> Fixture {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("site.toml"), dutydesk::demo::DEMO_SITE).unwrap();
-    let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 25, 21, 0, 0).unwrap());
+    let (dir, clock) = evening();
     let (desk, _) = dutydesk::export::evidence::open(dir.path(), Arc::new(clock.clone())).unwrap();
     Fixture {
         dir,

@@ -12,7 +12,7 @@ use dutydesk::{Desk, DeskApi, Local};
 use ratatui::style::{Color, Modifier};
 
 use crate::support::keys::{ch, ctrl, key, typ};
-use crate::support::screen::{render, rows};
+use crate::support::screen::{evening, render, rows};
 
 struct Fixture {
     _dir: tempfile::TempDir,
@@ -21,9 +21,7 @@ struct Fixture {
 }
 
 fn fixture() -> Fixture {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("site.toml"), dutydesk::demo::DEMO_SITE).unwrap();
-    let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 25, 21, 0, 0).unwrap());
+    let (dir, clock) = evening();
     let desk = Desk::open(dir.path(), Arc::new(clock.clone())).unwrap();
     Fixture {
         _dir: dir,

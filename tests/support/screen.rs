@@ -1,8 +1,19 @@
 //! The dashboard drawn in-process on a TestBackend, read back as text.
 
+use chrono::{TimeZone, Utc};
+use dutydesk::clock::ManualClock;
 use dutydesk::tui::App;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
+
+/// The evening the in-process screen tests play: a data directory with the demo
+/// site's units, and a manual clock at 21:00 UTC on 25 November 2026.
+pub fn evening() -> (tempfile::TempDir, ManualClock) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("site.toml"), dutydesk::demo::DEMO_SITE).unwrap();
+    let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 25, 21, 0, 0).unwrap());
+    (dir, clock)
+}
 
 /// `app` drawn once on a `w`x`h` test terminal.
 pub fn render(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
