@@ -132,7 +132,10 @@ fn doctor_fails_the_clock_check_when_the_system_clock_is_behind_the_log() {
     assert!(
         text.contains("[FAIL] system clock")
             && text.contains("records keep the log's time")
-            && text.contains("moved back 1h00"),
+            // DUTYDESK_NOW clocks run on from each command's start, so the jump is
+            // an hour give or take the time the two commands took to read them
+            // (a second on a loaded machine, the rest of this binary running).
+            && (text.contains("moved back 1h00") || text.contains("moved back 59m59")),
         "{text}"
     );
 }
