@@ -62,10 +62,8 @@ fn every_acknowledged_call_survives_the_owner_being_killed() {
 
         site.assert_holds(&all_acked, &format!("owner round {round} (seed {seed})"));
     }
-    if let Some(pid) = dutydesk::server::owner::owner_pid(site.path()) {
-        // SAFETY: the owner the last check started.
-        unsafe { libc::kill(pid as i32, libc::SIGKILL) };
-    }
+    // The owner the last check started.
+    stop_owner(site.path());
     println!(
         "owner crash drill: {kills} owner SIGKILLs in {rounds} rounds, {} acknowledged calls all present, \
          chain verified after each round (seed {seed})",

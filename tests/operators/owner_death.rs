@@ -160,24 +160,19 @@ fn a_command_whose_owners_die_before_replying_is_reported_once_with_its_real_out
     std::fs::write(&hook, "4").unwrap();
     unsafe { libc::kill(first, libc::SIGKILL) };
     wait_until("the owner to die", || !is_alive(first));
-    let out = std::process::Command::new(BIN)
-        .arg("--data")
-        .arg(site.dir())
-        .args([
-            "call",
-            "--unit",
-            "1-0102",
-            "--kind",
-            "help",
-            "--summary",
-            "半路",
-        ])
-        .env_remove("DUTYDESK_OPERATOR")
-        .env_remove("DUTYDESK_NOW")
-        .env("LANG", "C.UTF-8")
-        .env("DUTYDESK_TEST_DIE_AFTER_COMMIT", &hook)
-        .output()
-        .unwrap();
+    let out = crate::support::bin::run(
+        crate::support::bin::dutydesk(site.dir())
+            .args([
+                "call",
+                "--unit",
+                "1-0102",
+                "--kind",
+                "help",
+                "--summary",
+                "半路",
+            ])
+            .env("DUTYDESK_TEST_DIE_AFTER_COMMIT", &hook),
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
