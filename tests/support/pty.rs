@@ -29,7 +29,7 @@ impl Pty {
                 pixel_height: 0,
             })
             .expect("open a pty");
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_dutydesk"));
+        let mut cmd = CommandBuilder::new(super::bin::BIN);
         cmd.args(args);
         cmd.env("TERM", "xterm-256color");
         cmd.env("LANG", "C.UTF-8");
@@ -162,17 +162,7 @@ impl Drop for Pty {
 
 /// Loads the demo evening into `dir` with the real binary, without the dashboard.
 pub fn demo_store(dir: &Path) {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_dutydesk"))
-        .args([
-            "--data",
-            dir.to_str().expect("utf-8 temp path"),
-            "--lang",
-            "en",
-            "demo",
-            "--no-tui",
-        ])
-        .output()
-        .expect("run dutydesk demo");
+    let out = super::bin::run(super::bin::dutydesk(dir).args(["--lang", "en", "demo", "--no-tui"]));
     assert!(
         out.status.success(),
         "demo failed: {}",
