@@ -35,6 +35,17 @@ pub fn fit(s: &str, cols: usize) -> String {
     format!("{t}{}", " ".repeat(pad))
 }
 
+/// "4m00 left" or "overdue 12m00": a promise's countdown, as every surface shows it.
+pub fn time_left(left_seconds: i64, lang: crate::domain::Lang) -> String {
+    let d = short_duration(left_seconds.abs());
+    match (left_seconds >= 0, lang) {
+        (true, crate::domain::Lang::En) => format!("{d} left"),
+        (true, crate::domain::Lang::Zh) => format!("剩{d}"),
+        (false, crate::domain::Lang::En) => format!("overdue {d}"),
+        (false, crate::domain::Lang::Zh) => format!("超时{d}"),
+    }
+}
+
 /// "3m", "1h05", "2d4h": an age or a countdown short enough for a table cell.
 pub fn short_duration(seconds: i64) -> String {
     let s = seconds.abs();

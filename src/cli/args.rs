@@ -119,6 +119,19 @@ pub enum Cmd {
     },
     /// Add a note to a ticket.
     Note { id: String, text: String },
+    /// Record a further call about an open ticket (a resident calling again),
+    /// instead of logging a second ticket: `dutydesk add-call R017 --name 陈建国`.
+    AddCall {
+        id: String,
+        /// The caller's name.
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        phone: Option<String>,
+        /// What the caller said this time.
+        #[arg(long)]
+        note: Option<String>,
+    },
     /// List open tickets (every ticket with --all).
     Tickets {
         #[arg(long)]

@@ -114,6 +114,14 @@ pub enum Command {
     EmergencyReport {
         run: String,
     },
+    /// A further call about an open ticket: recorded on it with the caller and
+    /// the time, instead of a second ticket about the same thing.
+    AddCall {
+        id: String,
+        caller: Option<String>,
+        phone: Option<String>,
+        note: Option<String>,
+    },
 }
 
 impl Command {
@@ -141,6 +149,7 @@ impl Command {
             Command::ShiftSign { .. } => "shift sign",
             Command::ShiftWithdraw { .. } => "shift withdraw",
             Command::EmergencyReport { .. } => "emergency report",
+            Command::AddCall { .. } => "add-call",
         }
     }
 }

@@ -158,6 +158,14 @@ pub enum Event {
         from_us: i64,
         to_us: i64,
     },
+    /// A further call about an open ticket (a resident calling again), recorded
+    /// on that ticket instead of opening a second one.
+    CallAdded {
+        id: TicketId,
+        caller: Option<String>,
+        phone: Option<String>,
+        note: Option<String>,
+    },
 }
 
 impl Event {
@@ -187,6 +195,7 @@ impl Event {
             Event::CallerAnonymous { .. } => "caller_anonymous",
             Event::HandoverWithdrawn { .. } => "handover_withdrawn",
             Event::ClockJumped { .. } => "clock_jumped",
+            Event::CallAdded { .. } => "call_added",
         }
     }
 
@@ -201,7 +210,8 @@ impl Event {
             | Event::TicketClosed { id, .. }
             | Event::TicketCancelled { id, .. }
             | Event::TicketNoted { id, .. }
-            | Event::CallerAnonymous { id } => Some(id),
+            | Event::CallerAnonymous { id }
+            | Event::CallAdded { id, .. } => Some(id),
             Event::EmergencyStarted { ticket, .. } => Some(ticket),
             _ => None,
         }

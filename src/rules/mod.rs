@@ -65,7 +65,8 @@ fn decide_area(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, 
         | Command::Callback { .. }
         | Command::Close { .. }
         | Command::Cancel { .. }
-        | Command::Note { .. } => tickets::decide(state, cmd, ctx),
+        | Command::Note { .. }
+        | Command::AddCall { .. } => tickets::decide(state, cmd, ctx),
         Command::ShiftStart
         | Command::ShiftHandover { .. }
         | Command::ShiftAccept

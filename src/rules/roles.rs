@@ -23,6 +23,7 @@ pub fn check(actor: &Actor, cmd: &Command, _state: &State) -> Result<(), DeskErr
         Role::DutyManager | Role::Dispatcher => true,
         Role::Security => match cmd {
             Command::Call { .. }
+            | Command::AddCall { .. }
             | Command::Note { .. }
             | Command::Start { .. }
             | Command::Done { .. }
