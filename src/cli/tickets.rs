@@ -164,7 +164,7 @@ fn tickets(api: &mut dyn DeskApi, all: bool, json: bool, lang: Lang) -> Result<i
             "编号", "级", "类别", "房号", "状态", "时长", "时限", "部门", "摘要",
         ],
     };
-    let widths = [6, 2, 10, 12, 12, 7, 20, 12, 40];
+    let widths = [6, 2, 10, 12, 12, 7, 22, 12, 40];
     let line: Vec<String> = head.iter().zip(widths).map(|(h, w)| fit(h, w)).collect();
     let _ = writeln!(out, "{}", line.join(" ").trim_end());
     for t in list {
