@@ -575,6 +575,40 @@ fn a_unit_outside_the_directory_is_accepted_with_a_warning() {
 }
 
 #[test]
+fn a_unit_typed_by_a_chinese_name_or_alias_is_recorded_by_its_id_and_read_in_each_language() {
+    let site = Site::new(); // the demo site: its places have Chinese names and aliases
+    let call = |unit: &str| site.run(&["call", "--unit", unit, "--kind", "help", "--summary", "x"]);
+    for (typed, id) in [
+        ("3栋A梯", "Lift 3-A"),
+        ("3A梯", "Lift 3-A"),
+        ("3栋1502", "3-1502"),
+    ] {
+        let r = call(typed);
+        assert_eq!(r.code(), Some(0), "{}", r.stderr());
+        assert!(
+            !r.stderr().contains("not in the site directory"),
+            "{typed}: {}",
+            r.stderr()
+        );
+        assert_eq!(site.ticket(r.stdout().trim())["unit"], id, "{typed}");
+    }
+    // The second call about 3栋A梯 was linked to the first: one place, one id.
+    let second = site.ticket("H002");
+    assert_eq!(second["related"], "H001");
+    let r = call("4栋0701");
+    assert!(
+        r.stderr()
+            .contains("'4栋0701' is not in the site directory"),
+        "a 6-floor block has no 7th floor: {}",
+        r.stderr()
+    );
+    let zh = site.ok(&["--lang", "zh", "tickets"]);
+    assert!(zh.contains("3栋A梯") && zh.contains("3栋1502"), "{zh}");
+    let en = site.ok(&["--lang", "en", "tickets"]);
+    assert!(en.contains("Lift 3-A") && en.contains("3-1502"), "{en}");
+}
+
+#[test]
 fn every_command_has_help_in_english() {
     let site = Site::new();
     for cmd in [

@@ -278,6 +278,22 @@ impl Site {
                 line_of(text, "max_jump_minutes"),
             )));
         }
+        // A name that two places answer to would record a call against either.
+        let mut names: std::collections::HashMap<String, &str> = std::collections::HashMap::new();
+        for p in &site.places {
+            for n in p.names().collect::<std::collections::BTreeSet<_>>() {
+                if let Some(other) = names.insert(n.to_lowercase(), p.id.as_str()) {
+                    if other != p.id {
+                        return Err(DeskError::Config(format!(
+                            "{}:{}: the name '{n}' is used by places '{other}' and '{}'; give each place its own names",
+                            file.display(),
+                            nth_line_of(text, &format!("\"{n}\""), 2),
+                            p.id
+                        )));
+                    }
+                }
+            }
+        }
         let mut buildings = std::collections::HashSet::new();
         for b in &site.buildings {
             if !buildings.insert(b.id.as_str()) {
@@ -589,6 +605,18 @@ mod tests {
         let flats = site.complete_unit("3栋150", 10);
         assert_eq!(flats, vec!["3-1501", "3-1502", "3-1503", "3-1504"]);
         assert_eq!(site.complete_unit("南门", 5), vec!["Main gate"]);
+    }
+
+    #[test]
+    fn a_name_two_places_answer_to_is_refused_at_its_line() {
+        let text = "[site]\nname_en = \"S\"\nname_zh = \"项目\"\n\
+                    [[place]]\nid = \"Lift 3-A\"\naliases = [\"3A梯\"]\n\
+                    [[place]]\nid = \"Lift 3-B\"\naliases = [\"3A梯\"]\n";
+        let err = Site::parse(text, Path::new("site.toml")).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "site.toml:9: the name '3A梯' is used by places 'Lift 3-A' and 'Lift 3-B'; give each place its own names"
+        );
     }
 
     #[test]
