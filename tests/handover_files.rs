@@ -298,6 +298,28 @@ fn handover_writes_three_files_that_verify_and_chain_across_shifts() {
     assert!(std::fs::read_to_string(&last_md)
         .unwrap()
         .contains("第 2 班 Shift 2"));
+    // The spreadsheet on demand is the handover's, cell for cell.
+    let again_xlsx = dir.path().join("again.xlsx");
+    ok(dutydesk(
+        data,
+        "王军",
+        t3,
+        &[
+            "export",
+            "--shift",
+            "1",
+            "--format",
+            "xlsx",
+            "--out",
+            again_xlsx.to_str().unwrap(),
+        ],
+    ));
+    let cells = |p: &Path| {
+        let mut book: calamine::Xlsx<_> = calamine::open_workbook(p).expect("open the xlsx");
+        book.worksheet_range("工单 Tickets")
+            .expect("the tickets sheet")
+    };
+    assert_eq!(cells(&again_xlsx), cells(&paths[3]));
 }
 
 #[test]

@@ -51,6 +51,8 @@ pub enum Format {
     Jsonl,
     Csv,
     Md,
+    /// The tickets as a spreadsheet with typed cells (phones and ids as text).
+    Xlsx,
 }
 
 #[derive(Debug, Subcommand)]
