@@ -188,7 +188,7 @@ fn tickets(api: &mut dyn DeskApi, all: bool, json: bool, lang: Lang) -> Result<i
             t.department
                 .map(|d| d.label().get(lang).to_string())
                 .unwrap_or_else(|| "-".into()),
-            t.summary.clone(),
+            snap.state.summary(t, lang).to_string(),
         ];
         let line: Vec<String> = cells.iter().zip(widths).map(|(c, w)| fit(c, w)).collect();
         let _ = writeln!(out, "{}", line.join(" ").trim_end());

@@ -115,6 +115,21 @@ impl State {
             .max_by_key(|t| t.opened_at_us)
     }
 
+    /// A ticket's summary as a screen of `lang` shows it. A ticket a run opened
+    /// was summarised with the plan's names in both languages ("Elevator
+    /// entrapment 电梯困人"); it reads by the plan's name in `lang` alone.
+    pub fn summary<'a>(&'a self, t: &'a Ticket, lang: crate::domain::Lang) -> &'a str {
+        let opened_by_run = self
+            .runs
+            .values()
+            .find(|r| r.ticket == t.id && t.summary == format!("{} {}", r.name_en, r.name_zh));
+        match (opened_by_run, lang) {
+            (Some(r), crate::domain::Lang::En) => &r.name_en,
+            (Some(r), crate::domain::Lang::Zh) => &r.name_zh,
+            (None, _) => &t.summary,
+        }
+    }
+
     pub fn active_runs(&self) -> impl Iterator<Item = &Run> {
         self.runs.values().filter(|r| r.is_active())
     }
