@@ -54,7 +54,7 @@ fn first_prev_hash(jsonl: &Path) -> String {
 }
 
 #[test]
-fn handover_writes_three_files_that_verify_and_chain_across_shifts() {
+fn handover_writes_four_files_that_verify_chain_across_shifts_and_open_typed() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path();
     let t1 = "2026-11-25T12:00:00Z"; // 20:00 in Shanghai
@@ -210,6 +210,26 @@ fn handover_writes_three_files_that_verify_and_chain_across_shifts() {
         matches!(cell(r1, 2), Data::Float(p) if p == 2.0),
         "{:?}",
         cell(r1, 2)
+    );
+    // The header row is frozen and every column has its width (read from the
+    // sheet's XML, as a spreadsheet program does).
+    let xml = Command::new("python3")
+        .arg("-c")
+        .arg("import sys, zipfile; print(zipfile.ZipFile(sys.argv[1]).read('xl/worksheets/sheet1.xml').decode())")
+        .arg(xlsx)
+        .output()
+        .expect("python3");
+    let xml = String::from_utf8_lossy(&xml.stdout);
+    assert!(
+        xml.contains(r#"ySplit="1""#) && xml.contains(r#"state="frozen""#),
+        "{xml}"
+    );
+    // Sized columns up to the 19th (the summary wider than the id).
+    assert!(xml.contains(r#"max="19" width="#), "{xml}");
+    assert!(
+        xml.contains(r#"<col min="7" max="7" width="28"#)
+            && xml.contains(r#"<col min="1" max="1" width="8"#),
+        "{xml}"
     );
 
     // The handover's exports are in the log.
