@@ -51,6 +51,8 @@ pub enum Format {
     Jsonl,
     Csv,
     Md,
+    /// The tickets as a spreadsheet with typed cells (phones and ids as text).
+    Xlsx,
 }
 
 #[derive(Debug, Subcommand)]
@@ -125,6 +127,19 @@ pub enum Cmd {
         /// What the caller was told.
         #[arg(long)]
         note: String,
+    },
+    /// Record a further call about an open ticket (a resident calling again),
+    /// instead of logging a second ticket: `dutydesk add-call R017 --name 陈建国`.
+    AddCall {
+        id: String,
+        /// The caller's name.
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        phone: Option<String>,
+        /// What the caller said this time.
+        #[arg(long)]
+        note: Option<String>,
     },
     /// List open tickets (every ticket with --all).
     Tickets {

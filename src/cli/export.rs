@@ -1,5 +1,5 @@
-//! `dutydesk export` (the log, or one shift of it, as JSON lines, CSV or the
-//! handover report) and `dutydesk stats` (the monthly figures).
+//! `dutydesk export` (the log, or one shift of it, as JSON lines, CSV, a
+//! spreadsheet or the handover report) and `dutydesk stats` (the monthly figures).
 
 use std::io::Write;
 
@@ -7,7 +7,7 @@ use crate::cli::args::{Cmd, ExportArgs, Format};
 use crate::datadir::DataDir;
 use crate::error::DeskError;
 use crate::export::shift::{load, Selection};
-use crate::export::{csv, jsonl, redact, report, stats};
+use crate::export::{csv, jsonl, redact, report, stats, xlsx};
 use crate::fsx::write_named;
 use crate::seam::DeskApi;
 use crate::store::record::hex;
@@ -64,6 +64,14 @@ fn export(api: &mut dyn DeskApi, args: &ExportArgs, data: &DataDir) -> Result<i3
                 Ok(())
             })?;
             format!("{rows} tickets")
+        }
+        Format::Xlsx => {
+            let book = xlsx::render(&slice, &tz)?;
+            write_named(&args.out, &kept, "--out", |w| {
+                w.write_all(&book)
+                    .map_err(|e| DeskError::storage("write the spreadsheet export", e))
+            })?;
+            format!("{} tickets", slice.touched_tickets().len())
         }
         Format::Md => {
             let targets = api.snapshot()?.site.targets;

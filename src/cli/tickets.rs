@@ -5,6 +5,7 @@ use std::io::Write;
 use crate::cli::args::{Cmd, DeptArg, KindArg};
 use crate::cli::warn;
 use crate::display::{fit, short_duration};
+use crate::domain::wording::time_left;
 use crate::domain::{Command, Department, Kind, Lang};
 use crate::error::DeskError;
 use crate::export;
@@ -87,6 +88,17 @@ pub fn command_of(cmd: &Cmd) -> Option<Command> {
             id: id.clone(),
             note: note.clone(),
         },
+        Cmd::AddCall {
+            id,
+            name,
+            phone,
+            note,
+        } => Command::AddCall {
+            id: id.clone(),
+            caller: name.clone(),
+            phone: phone.clone(),
+            note: note.clone(),
+        },
         _ => return None,
     })
 }
@@ -150,10 +162,14 @@ fn tickets(api: &mut dyn DeskApi, all: bool, json: bool, lang: Lang) -> Result<i
         .now()
         .timestamp_micros();
     let head = match lang {
-        Lang::En => ["ID", "P", "KIND", "UNIT", "STATE", "AGE", "DEPT", "SUMMARY"],
-        Lang::Zh => ["编号", "级", "类别", "房号", "状态", "时长", "部门", "摘要"],
+        Lang::En => [
+            "ID", "P", "KIND", "UNIT", "STATE", "AGE", "DUE", "DEPT", "SUMMARY",
+        ],
+        Lang::Zh => [
+            "编号", "级", "类别", "房号", "状态", "时长", "时限", "部门", "摘要",
+        ],
     };
-    let widths = [6, 2, 10, 12, 12, 7, 12, 40];
+    let widths = [6, 2, 10, 12, 12, 7, 22, 12, 40];
     let line: Vec<String> = head.iter().zip(widths).map(|(h, w)| fit(h, w)).collect();
     let _ = writeln!(out, "{}", line.join(" ").trim_end());
     for t in list {
@@ -161,13 +177,23 @@ fn tickets(api: &mut dyn DeskApi, all: bool, json: bool, lang: Lang) -> Result<i
             t.id.0.clone(),
             t.priority.0.to_string(),
             t.kind.label().get(lang).to_string(),
-            t.unit.clone(),
+            snap.site.place_name(&t.unit, lang),
             t.state.label().get(lang).to_string(),
             short_duration(crate::clock::seconds_between(t.opened_at_us, now)),
+            // The promise now measured (the site's targets), as the dashboard shows it.
+            t.due(&snap.site.targets)
+                .map(|d| {
+                    format!(
+                        "{} {}",
+                        d.promise.label().get(lang),
+                        time_left(d.left_seconds(now), lang)
+                    )
+                })
+                .unwrap_or_else(|| "-".into()),
             t.department
                 .map(|d| d.label().get(lang).to_string())
                 .unwrap_or_else(|| "-".into()),
-            t.summary.clone(),
+            snap.state.summary(t, lang).to_string(),
         ];
         let line: Vec<String> = cells.iter().zip(widths).map(|(c, w)| fit(c, w)).collect();
         let _ = writeln!(out, "{}", line.join(" ").trim_end());

@@ -10,7 +10,7 @@ pub mod script;
 use std::path::Path;
 use std::sync::Arc;
 
-use chrono::Duration;
+use chrono::{Duration, Offset, TimeZone, Utc};
 
 use crate::clock::ManualClock;
 use crate::datadir::DataDir;
@@ -50,13 +50,84 @@ pub fn load(dir: &Path, lang: Lang) -> Result<Loaded, DeskError> {
         .map_err(|e| DeskError::invalid("DUTYDESK_NOW", e))?
         .now();
     let start = now - Duration::minutes(i64::from(last) + 4);
+    let offset = chrono::Local
+        .offset_from_utc_datetime(&start.naive_utc())
+        .fix();
+    play_into(dir, &script, start, lang, offset)
+}
+
+/// Plays the evening into `dir` from `start` (the script's 19:00), its texts'
+/// times told in `offset`, the site's time zone.
+fn play_into(
+    dir: &Path,
+    script: &script::Script,
+    start: chrono::DateTime<Utc>,
+    lang: Lang,
+    offset: chrono::FixedOffset,
+) -> Result<Loaded, DeskError> {
     let clock = ManualClock::new(start);
     let mut desk = Desk::open(dir, Arc::new(clock.clone()))?;
     // The evening's handovers leave their files, as at a real desk.
     let warnings = crate::export::evidence::attach(&mut desk);
-    script.play(&mut desk, &clock, start, lang)?;
+    script.play(&mut desk, &clock, start, lang, offset)?;
     Ok(Loaded {
         records: desk.head().seq,
         warnings,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{FixedOffset, TimeZone, Timelike, Utc};
+
+    use super::*;
+    use crate::domain::Event;
+
+    #[test]
+    fn the_notes_tell_the_times_their_records_have() {
+        // Played at 13:58 local: the evening's 23:02 is then 07:22 in the morning.
+        let dir = tempfile::tempdir().unwrap();
+        let offset = FixedOffset::east_opt(8 * 3600).unwrap();
+        let script = script::Script::parse(EVENING, Path::new("evening.toml")).unwrap();
+        let start = Utc.with_ymd_and_hms(2026, 11, 24, 23, 20, 0).unwrap();
+        play_into(dir.path(), &script, start, Lang::En, offset).unwrap();
+        let desk = Desk::open(dir.path(), Arc::new(ManualClock::new(start))).unwrap();
+        let mut checked = 0;
+        for r in desk.store().records_from(1) {
+            let r = r.unwrap();
+            let note = match &r.body.event {
+                Event::EmergencyStepDone { note: Some(n), .. } => n.clone(),
+                _ => continue,
+            };
+            if !note.starts_with("Hengda called") && !note.starts_with("Technician on site") {
+                continue;
+            }
+            let at = crate::store::record::time_of(r.body.at_us).with_timezone(&offset);
+            let hhmm = format!("{:02}:{:02}", at.hour(), at.minute());
+            assert!(note.contains(&hhmm), "{note:?} recorded at {hhmm}");
+            checked += 1;
+        }
+        assert_eq!(checked, 2);
+    }
+
+    #[test]
+    fn only_the_evenings_times_move() {
+        let offset = FixedOffset::east_opt(8 * 3600).unwrap();
+        // The script's 19:00 played at 07:00 local.
+        let start = Utc.with_ymd_and_hms(2026, 11, 24, 23, 0, 0).unwrap();
+        let t = script::evening_times(
+            "called 23:02, inspect 09:00 tomorrow; 8:30–17:30",
+            start,
+            offset,
+        );
+        assert_eq!(t, "called 11:02, inspect 09:00 tomorrow; 8:30–17:30");
+        assert_eq!(
+            script::evening_times("23:02通知", start, offset),
+            "11:02通知"
+        );
+        assert_eq!(
+            script::evening_times("room 123:456", start, offset),
+            "room 123:456"
+        );
+    }
 }

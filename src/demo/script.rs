@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, FixedOffset, Utc};
 use serde::Deserialize;
 
 use crate::clock::ManualClock;
@@ -58,6 +58,49 @@ fn pick(lang: Lang, en: &Option<String>, zh: &Option<String>) -> Option<String> 
     }
 }
 
+/// The script's texts give the evening's times as on a night starting at 19:00
+/// ("Hengda called 23:02"); the demo is played so that it ends just before now,
+/// so each such time is moved by the same amount as the records' times are.
+/// Times outside the evening (19:00 to 03:00) are daytime references, such as
+/// office hours or tomorrow's appointments, and stay as written.
+pub fn evening_times(text: &str, start: DateTime<Utc>, offset: FixedOffset) -> String {
+    const EVENING_MINUTES: i64 = 8 * 60;
+    let chars: Vec<char> = text.chars().collect();
+    let digit = |i: usize| chars.get(i).is_some_and(char::is_ascii_digit);
+    let value = |from: usize, to: usize| -> i64 {
+        chars[from..to]
+            .iter()
+            .filter_map(|c| c.to_digit(10))
+            .fold(0, |n, d| n * 10 + i64::from(d))
+    };
+    let mut out = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        // H:MM or HH:MM with no digit on either side.
+        let hour_len = if digit(i) && digit(i + 1) { 2 } else { 1 };
+        let colon = i + hour_len;
+        let is_time = digit(i)
+            && (i == 0 || !digit(i - 1))
+            && chars.get(colon) == Some(&':')
+            && digit(colon + 1)
+            && digit(colon + 2)
+            && !digit(colon + 3);
+        if is_time {
+            let (h, m) = (value(i, colon), value(colon + 1, colon + 3));
+            let minute_of_evening = (h * 60 + m - 19 * 60).rem_euclid(24 * 60);
+            if h < 24 && m < 60 && minute_of_evening < EVENING_MINUTES {
+                let at = start + Duration::minutes(minute_of_evening);
+                out.push_str(&at.with_timezone(&offset).format("%H:%M").to_string());
+                i = colon + 3;
+                continue;
+            }
+        }
+        out.push(chars[i]);
+        i += 1;
+    }
+    out
+}
+
 impl Script {
     pub fn parse(text: &str, file: &Path) -> Result<Script, DeskError> {
         parse_toml(text, file)
@@ -70,7 +113,12 @@ impl Script {
         clock: &ManualClock,
         start: DateTime<Utc>,
         lang: Lang,
+        offset: FixedOffset,
     ) -> Result<(), DeskError> {
+        // Every text the operators typed tells the evening's times as recorded.
+        let typed = |en: &Option<String>, zh: &Option<String>| {
+            pick(lang, en, zh).map(|t| evening_times(&t, start, offset))
+        };
         // Script refs name tickets and runs; the desk gives them their real ids.
         let mut ids: HashMap<String, String> = HashMap::new();
         let user = crate::domain::identity::current_unix_user();
@@ -79,7 +127,7 @@ impl Script {
                 start + Duration::minutes(i64::from(a.t)) + Duration::seconds((i % 50) as i64),
             );
             let id = || ids.get(&a.reference).cloned().unwrap_or_default();
-            let note = pick(lang, &a.note_en, &a.note_zh);
+            let note = typed(&a.note_en, &a.note_zh);
             let cmd = match a.op.as_str() {
                 "call" => Command::Call {
                     unit: a.unit.clone().unwrap_or_default(),
@@ -87,7 +135,7 @@ impl Script {
                     priority: a.priority,
                     caller: a.name.clone(),
                     phone: a.phone.clone(),
-                    summary: pick(lang, &a.summary_en, &a.summary_zh).unwrap_or_default(),
+                    summary: typed(&a.summary_en, &a.summary_zh).unwrap_or_default(),
                     anonymous: a.anonymous,
                 },
                 "dispatch" => Command::Dispatch {
@@ -105,7 +153,7 @@ impl Script {
                 "close" => Command::Close { id: id(), note },
                 "cancel" => Command::Cancel {
                     id: id(),
-                    reason: pick(lang, &a.reason_en, &a.reason_zh).unwrap_or_default(),
+                    reason: typed(&a.reason_en, &a.reason_zh).unwrap_or_default(),
                 },
                 "note" => Command::Note {
                     id: id(),
@@ -121,7 +169,7 @@ impl Script {
                     step: a.step.unwrap_or(0),
                     action: if a.skip {
                         StepAction::Skip {
-                            reason: pick(lang, &a.reason_en, &a.reason_zh).unwrap_or_default(),
+                            reason: typed(&a.reason_en, &a.reason_zh).unwrap_or_default(),
                             over_ride: false,
                         }
                     } else {

@@ -155,7 +155,7 @@ impl Command {
             Command::ShiftWithdraw { .. } => "shift withdraw",
             Command::EmergencyReport { .. } => "emergency report",
             Command::Answer { .. } => "answer",
-            Command::AddCall { .. } => "add call",
+            Command::AddCall { .. } => "add-call",
         }
     }
 }

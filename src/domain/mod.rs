@@ -14,6 +14,6 @@ pub use command::{Command, StepAction};
 pub use event::{Event, StepSnapshot, TargetOutcome};
 pub use identity::{Actor, Role};
 pub use moves::Move;
-pub use refusal::{Concern, Forbidden, Missing, Reason, Refusal, Warning};
+pub use refusal::{Concern, Forbidden, Missing, PhoneRule, Reason, Refusal, Warning};
 pub use text::{Bilingual, Lang};
-pub use ticket::{Department, Kind, Priority, TicketId, TicketState};
+pub use ticket::{phone_digits, Department, Kind, Priority, TicketId, TicketState};

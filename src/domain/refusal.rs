@@ -219,6 +219,26 @@ pub enum Reason {
     /// A reason given by a part outside the rules (argument parsing, files),
     /// in English; the Chinese text frames it.
     Text(String),
+    /// Digits that break the site's number rules (`[phones]` in site.toml).
+    PhoneRule {
+        text: String,
+        digits: usize,
+        rule: PhoneRule,
+    },
+}
+
+/// Which of the site's number rules a phone number breaks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PhoneRule {
+    /// Starts like a mobile but has not `digits` digits.
+    Mobile { digits: usize },
+    /// Starts with the area code's 0 but is not `min`–`max` digits long.
+    Landline { min: usize, max: usize },
+    /// A local number (7 or 8 digits) typed without its area code.
+    NeedsAreaCode,
+    /// A short number that the site directory does not list (110, 96333 are
+    /// accepted only where the directory lists them).
+    ShortNotListed,
 }
 
 impl From<String> for Reason {

@@ -257,6 +257,12 @@ impl fmt::Display for TicketId {
     }
 }
 
+/// A phone number's digits alone: how numbers are compared (`0571-88235617`
+/// and `057188235617` are one number) while screens show them as typed.
+pub fn phone_digits(p: &str) -> String {
+    p.chars().filter(char::is_ascii_digit).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -223,6 +223,13 @@ pub fn refusal(r: &Refusal, lang: Lang, s: &dyn Surface) -> String {
             "只有交班人{}或值班经理可以撤回这份交接",
             from.as_deref().map(|f| format!(" {f} ")).unwrap_or_default()
         ),
+        (R::CallOnClosedTicket { id, state }, Lang::En) => format!(
+            "{id} is {state}; a further call is added only to an open ticket: log this call as a new one"
+        ),
+        (R::CallOnClosedTicket { id, state }, Lang::Zh) => format!(
+            "{id} 当前为“{}”，只能给未结工单追加来电：请作为新来电登记",
+            state.label().zh
+        ),
         (R::TicketNotOpen { id, state }, Lang::En) => {
             format!("{id} is {state}; an emergency links to an open ticket")
         }
@@ -319,14 +326,6 @@ pub fn refusal(r: &Refusal, lang: Lang, s: &dyn Surface) -> String {
         (R::EvidenceIsTheDesks, Lang::Zh) => {
             "证据文件只能由值班台自己记录：交班时由值班台写出交接文件，重大事件报告也由值班台写出".into()
         }
-        (R::CallOnClosedTicket { id, state }, Lang::En) => format!(
-            "{id} is {}; a further call is added only to an open ticket: log it as a new call",
-            state.as_str().replace('_', " ")
-        ),
-        (R::CallOnClosedTicket { id, state }, Lang::Zh) => format!(
-            "{id} 当前为“{}”；再次来电只能加到未结工单，请登记为新来电",
-            state.label().zh
-        ),
     }
 }
 
@@ -528,6 +527,7 @@ pub fn reason(r: &Reason, lang: Lang, s: &dyn Surface) -> String {
         }
         (W::Text(t), Lang::En) => t.clone(),
         (W::Text(t), Lang::Zh) => format!("填写有误（{t}）"),
+        (W::PhoneRule { text, digits, rule }, lang) => phone_rule(&shown(text), *digits, rule, lang),
     }
 }
 
@@ -644,5 +644,50 @@ pub fn warning(w: &Warning, lang: Lang, s: &dyn Surface) -> String {
         (W::ExportsPending { shift, cause_zh, first: false, .. }, Lang::Zh) => {
             format!("第 {shift} 班的交接文件仍未写出（{cause_zh}）；下一条命令会再试")
         }
+    }
+}
+
+/// Why digits are not a phone number by the site's rules, with what to type instead.
+fn phone_rule(text: &str, digits: usize, rule: &crate::domain::PhoneRule, lang: Lang) -> String {
+    use crate::domain::PhoneRule as P;
+    match (rule, lang) {
+        (P::Mobile { digits: want }, Lang::En) => format!(
+            "'{text}' is not a mobile number: it has {digits} digits, a mobile has {want}"
+        ),
+        (P::Mobile { digits: want }, Lang::Zh) => {
+            format!("“{text}”不是手机号：只有 {digits} 位数字，手机号应为 {want} 位")
+        }
+        (P::Landline { min, max }, Lang::En) => format!(
+            "'{text}' is not a landline number: with its area code it has {digits} digits, \
+             {min} to {max} expected (e.g. 0571-88235617)"
+        ),
+        (P::Landline { min, max }, Lang::Zh) => format!(
+            "“{text}”不是固定电话：连区号共 {digits} 位，应为 {min} 到 {max} 位（例如 0571-88235617）"
+        ),
+        (P::NeedsAreaCode, Lang::En) => format!(
+            "'{text}' has {digits} digits: a landline needs its area code in front \
+             (e.g. 0571-88235617), a mobile has 11 digits"
+        ),
+        (P::NeedsAreaCode, Lang::Zh) => format!(
+            "“{text}”只有 {digits} 位：固定电话请加区号（例如 0571-88235617），手机号为 11 位"
+        ),
+        (P::ShortNotListed, Lang::En) => format!(
+            "'{text}' is a short number the site directory does not list: \
+             type the caller's full number, or add the service to site.toml"
+        ),
+        (P::ShortNotListed, Lang::Zh) => format!(
+            "“{text}”是项目档案中没有的短号：请填来电人的完整号码，或在 site.toml 中登记该服务号码"
+        ),
+    }
+}
+
+/// "4m00 left" or "overdue 12m00": a promise's countdown, as every surface shows it.
+pub fn time_left(left_seconds: i64, lang: Lang) -> String {
+    let d = short_duration(left_seconds.abs());
+    match (left_seconds >= 0, lang) {
+        (true, Lang::En) => format!("{d} left"),
+        (true, Lang::Zh) => format!("剩{d}"),
+        (false, Lang::En) => format!("overdue {d}"),
+        (false, Lang::Zh) => format!("超时{d}"),
     }
 }

@@ -1,6 +1,8 @@
-//! The export at shift change: the shift's records (.jsonl), its tickets (.csv) and
-//! the handover report (.md), written side by side under `DATA/exports/` and named
-//! by the shift's local start date and number: `2026-11-25-shift-3.{jsonl,csv,md}`.
+//! The export at shift change: the shift's records (.jsonl), its tickets (.csv for
+//! scripts, .xlsx for a spreadsheet program, which opens it with every cell typed)
+//! and the handover report (.md), written side by side under `DATA/exports/` and
+//! named by the shift's local start date and number:
+//! `2026-11-25-shift-3.{jsonl,csv,md,xlsx}`.
 //! The desk writes them as part of the handover (`export::evidence`).
 
 use std::path::{Path, PathBuf};
@@ -10,7 +12,7 @@ use chrono::TimeZone;
 use crate::config::site::Targets;
 use crate::error::DeskError;
 use crate::export::shift::Slice;
-use crate::export::{csv, jsonl, local_time, report};
+use crate::export::{csv, jsonl, local_time, report, xlsx};
 use crate::fsx::write_atomically;
 
 /// The file name stem of a shift's exports.
@@ -28,7 +30,7 @@ where
     }
 }
 
-/// Writes the three files into `dir` (each whole or not at all) and returns their paths.
+/// Writes the four files into `dir` (each whole or not at all) and returns their paths.
 pub fn write<Tz: TimeZone>(
     slice: &Slice,
     targets: &Targets,
@@ -39,7 +41,7 @@ where
     Tz::Offset: std::fmt::Display,
 {
     let stem = stem(slice, tz);
-    let paths: Vec<PathBuf> = ["jsonl", "csv", "md"]
+    let paths: Vec<PathBuf> = ["jsonl", "csv", "md", "xlsx"]
         .iter()
         .map(|ext| dir.join(format!("{stem}.{ext}")))
         .collect();
@@ -51,6 +53,11 @@ where
     write_atomically(&paths[2], |w| {
         std::io::Write::write_all(w, md.as_bytes())
             .map_err(|e| DeskError::storage("write the handover report", e))
+    })?;
+    let book = xlsx::render(slice, tz)?;
+    write_atomically(&paths[3], |w| {
+        std::io::Write::write_all(w, &book)
+            .map_err(|e| DeskError::storage("write the spreadsheet export", e))
     })?;
     Ok(paths)
 }

@@ -40,6 +40,62 @@ pub const HEADERS: [&str; 19] = [
 
 const TIME: &str = "%Y-%m-%d %H:%M:%S";
 
+/// The export's rows, one per ticket touched in the slice, as text in the
+/// order of [`HEADERS`]: the CSV and the spreadsheet (`export::xlsx`) write the
+/// same cells.
+pub fn rows<Tz: TimeZone>(slice: &Slice, tz: &Tz) -> Vec<[String; 19]>
+where
+    Tz::Offset: std::fmt::Display,
+{
+    let actions = slice.actions();
+    let time = |t: Option<i64>| t.map(|t| local_time(t, tz, TIME)).unwrap_or_default();
+    slice
+        .touched_tickets()
+        .into_iter()
+        .map(|t| {
+            [
+                t.id.0.clone(),
+                t.kind.label().both(),
+                t.priority.0.to_string(),
+                t.unit.clone(),
+                t.caller.clone().unwrap_or_default(),
+                t.phone.clone().unwrap_or_default(),
+                t.summary.clone(),
+                t.state.label().both(),
+                t.department.map(|d| d.label().both()).unwrap_or_default(),
+                time(Some(t.opened_at_us)),
+                time(t.first_dispatched_at_us),
+                t.first_dispatched_at_us
+                    .map(|d| crate::clock::seconds_between(t.opened_at_us, d).to_string())
+                    .unwrap_or_default(),
+                match &t.dispatch_target {
+                    Some(x) if x.met => "是 yes".into(),
+                    Some(_) => "否 no".into(),
+                    None => String::new(),
+                },
+                time(t.done_at_us),
+                match t.callback {
+                    Some(true) => "满意 satisfied".into(),
+                    Some(false) => "不满意 unsatisfied".into(),
+                    None if t.awaits_callback() => "待回访 awaited".into(),
+                    None => String::new(),
+                },
+                if t.state == crate::domain::TicketState::Closed {
+                    time(t.closed_at_us)
+                } else {
+                    String::new()
+                },
+                t.reopen_count.to_string(),
+                actions
+                    .get(&t.id.number())
+                    .map(|a| a.join(" "))
+                    .unwrap_or_default(),
+                t.notes.last().map(|n| n.text.clone()).unwrap_or_default(),
+            ]
+        })
+        .collect()
+}
+
 /// Writes the slice's tickets as CSV (BOM first). Returns the number of rows.
 pub fn write<Tz: TimeZone>(out: &mut impl Write, slice: &Slice, tz: &Tz) -> Result<u64, DeskError>
 where
@@ -49,49 +105,8 @@ where
     out.write_all(BOM).map_err(|e| fail(&e))?;
     let mut w = ::csv::Writer::from_writer(out);
     w.write_record(HEADERS).map_err(|e| fail(&e))?;
-    let actions = slice.actions();
-    let time = |t: Option<i64>| t.map(|t| local_time(t, tz, TIME)).unwrap_or_default();
     let mut n = 0;
-    for t in slice.touched_tickets() {
-        let row = [
-            t.id.0.clone(),
-            t.kind.label().both(),
-            t.priority.0.to_string(),
-            t.unit.clone(),
-            t.caller.clone().unwrap_or_default(),
-            t.phone.clone().unwrap_or_default(),
-            t.summary.clone(),
-            t.state.label().both(),
-            t.department.map(|d| d.label().both()).unwrap_or_default(),
-            time(Some(t.opened_at_us)),
-            time(t.first_dispatched_at_us),
-            t.first_dispatched_at_us
-                .map(|d| crate::clock::seconds_between(t.opened_at_us, d).to_string())
-                .unwrap_or_default(),
-            match &t.dispatch_target {
-                Some(x) if x.met => "是 yes".into(),
-                Some(_) => "否 no".into(),
-                None => String::new(),
-            },
-            time(t.done_at_us),
-            match t.callback {
-                Some(true) => "满意 satisfied".into(),
-                Some(false) => "不满意 unsatisfied".into(),
-                None if t.awaits_callback() => "待回访 awaited".into(),
-                None => String::new(),
-            },
-            if t.state == crate::domain::TicketState::Closed {
-                time(t.closed_at_us)
-            } else {
-                String::new()
-            },
-            t.reopen_count.to_string(),
-            actions
-                .get(&t.id.number())
-                .map(|a| a.join(" "))
-                .unwrap_or_default(),
-            t.notes.last().map(|n| n.text.clone()).unwrap_or_default(),
-        ];
+    for row in rows(slice, tz) {
         w.write_record(&row).map_err(|e| fail(&e))?;
         n += 1;
     }

@@ -26,5 +26,9 @@ pub fn ticket(t: &Ticket) -> Value {
         "notes": t.notes.iter().map(|n| json!({
             "at": rfc3339(n.at_us), "operator": n.operator, "text": n.text,
         })).collect::<Vec<_>>(),
+        "calls": t.calls.iter().map(|c| json!({
+            "at": rfc3339(c.at_us), "operator": c.operator, "caller": c.caller,
+            "phone": c.phone, "note": c.note,
+        })).collect::<Vec<_>>(),
     })
 }

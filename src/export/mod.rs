@@ -12,6 +12,7 @@ pub mod report;
 pub mod shift;
 pub mod stats;
 pub mod verify;
+pub mod xlsx;
 
 use chrono::TimeZone;
 

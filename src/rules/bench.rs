@@ -29,6 +29,11 @@ pub struct Bench {
 }
 
 impl Bench {
+    /// The site the bench decides for (the built-in one).
+    pub fn site(&self) -> &Site {
+        &self.site
+    }
+
     /// A new store at the built-in site, with its built-in plans, on `clock`.
     pub fn new(clock: ManualClock) -> Bench {
         Bench {

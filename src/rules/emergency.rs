@@ -50,15 +50,28 @@ pub fn decide(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, D
                     id
                 }
             };
+            // An emergency ticket follows its run: the plan's steps do the
+            // dispatching, so it is in progress from the start, with no dispatch
+            // target of its own. A repair linked to a run keeps its own moves.
+            let follows = match state.ticket(&ticket_id.0) {
+                Some(t) => {
+                    t.kind == Kind::Emergency
+                        && matches!(t.state, TicketState::New | TicketState::Dispatched)
+                }
+                None => true,
+            };
             events.push(Event::EmergencyStarted {
                 run,
                 plan: p.id.clone(),
                 name_en: p.name_en.clone(),
                 name_zh: p.name_zh.clone(),
                 location,
-                ticket: ticket_id,
+                ticket: ticket_id.clone(),
                 steps: p.snapshot(ctx.site),
             });
+            if follows {
+                events.push(Event::TicketStarted { id: ticket_id });
+            }
             Ok(Decision::of(events))
         }
         Command::EmergencyStep {
@@ -149,13 +162,13 @@ pub fn decide(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, D
                 }));
             }
             let mut events = vec![Event::EmergencyClosed { run: r.id.clone() }];
-            // The run's own emergency ticket is told the run closed; it follows its
-            // own moves (dispatch, work, done, close) like any ticket.
+            // The run's emergency ticket is done when the run closes; then the
+            // callback and close as for any ticket.
             if let Some(t) = state.ticket(&r.ticket.0) {
                 if t.kind == Kind::Emergency && t.is_open() && t.state != TicketState::Done {
-                    events.push(Event::TicketNoted {
+                    events.push(Event::TicketDone {
                         id: t.id.clone(),
-                        text: format!("emergency {} closed", r.id),
+                        note: Some(format!("{} closed 应急已结束", r.id)),
                     });
                 }
             }
@@ -344,5 +357,72 @@ mod tests {
         )
         .unwrap();
         assert_eq!(d.state().run("EM1").unwrap().notes.len(), 1);
+    }
+
+    #[test]
+    fn a_ticket_opened_by_a_run_follows_it_then_takes_its_callback() {
+        use crate::domain::{Department, Event, TicketState};
+        let (mut d, _) = desk();
+        let a = with_role(None);
+        start(&mut d, &a);
+        let id = d.state().run("EM1").unwrap().ticket.0.clone();
+        let t = d.state().ticket(&id).unwrap();
+        assert_eq!(
+            t.state,
+            TicketState::InProgress,
+            "in progress while the run is active"
+        );
+        assert_eq!(
+            t.due(&d.site().targets),
+            None,
+            "no dispatch target of its own"
+        );
+        let e = d
+            .submit(
+                &a,
+                &Command::Dispatch {
+                    id: id.clone(),
+                    to: Department::Engineering,
+                    note: None,
+                },
+                None,
+            )
+            .unwrap_err();
+        assert!(matches!(e, DeskError::Refused(_)), "{e}");
+        for s in [1, 2, 3, 4, 6, 7] {
+            d.submit(&a, &skip(s, true), None).unwrap();
+        }
+        let c = d
+            .submit(&a, &Command::EmergencyClose { run: "EM1".into() }, None)
+            .unwrap();
+        assert!(
+            c.records
+                .iter()
+                .any(|r| matches!(r.body.event, Event::TicketDone { .. })),
+            "the close records the ticket done"
+        );
+        let t = d.state().ticket(&id).unwrap();
+        assert_eq!(t.state, TicketState::Done, "done when the run closes");
+        assert!(t.awaits_callback());
+        d.submit(
+            &a,
+            &Command::Callback {
+                id: id.clone(),
+                satisfied: true,
+                note: None,
+            },
+            None,
+        )
+        .unwrap();
+        d.submit(
+            &a,
+            &Command::Close {
+                id: id.clone(),
+                note: None,
+            },
+            None,
+        )
+        .unwrap();
+        assert_eq!(d.state().ticket(&id).unwrap().state, TicketState::Closed);
     }
 }

@@ -29,7 +29,8 @@ pub fn decide(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, D
             }
             // The target is measured from the call to the first dispatch; a ticket
             // reopened by an unsatisfied callback is not measured again.
-            let target = if t.first_dispatched_at_us.is_none() {
+            // A ticket following an emergency run is measured by the run's steps.
+            let target = if t.first_dispatched_at_us.is_none() && t.run.is_none() {
                 ctx.site
                     .targets
                     .dispatch_minutes
@@ -153,20 +154,24 @@ pub fn decide(state: &State, cmd: &Command, ctx: &Context) -> Result<Decision, D
             note,
         } => {
             let t = find(state, id)?;
-            // A closed ticket's caller is a new call: add only to an open one.
+            // A call about a closed ticket is a new job: the resident needs a new promise.
             if !t.is_open() {
                 return Err(DeskError::Refused(Refusal::CallOnClosedTicket {
                     id: t.id.0.clone(),
                     state: t.state,
                 }));
             }
-            let phone = match phone.as_deref().map(str::trim) {
-                Some(p) if !p.is_empty() => Some(normalize_phone(p)?),
-                _ => None,
+            let phone = match optional_text("phone", phone)? {
+                Some(p) => Some(
+                    ctx.site
+                        .check_phone(&p)
+                        .map_err(|r| DeskError::invalid("phone", r))?,
+                ),
+                None => None,
             };
             Ok(Decision::of(vec![Event::CallAdded {
                 id: t.id.clone(),
-                caller: optional_text("caller", caller)?,
+                caller: optional_text("name", caller)?,
                 phone,
                 note: optional_text("note", note)?,
             }]))
@@ -204,13 +209,23 @@ fn call(
         return Err(DeskError::invalid("name", Reason::AnonymousWithName));
     }
     let phone = match optional_text("phone", phone)? {
-        Some(p) => Some(normalize_phone(&p)?),
+        Some(p) => Some(
+            ctx.site
+                .check_phone(&p)
+                .map_err(|r| DeskError::invalid("phone", r))?,
+        ),
         None => None,
     };
     let mut warnings = Vec::new();
-    if !ctx.site.knows_unit(&unit) {
-        warnings.push(Warning::UnknownUnit { unit: unit.clone() });
-    }
+    // A unit typed by a name or alias is recorded by its id, so that every
+    // screen can show it in its own language and calls about it are counted together.
+    let unit = match ctx.site.resolve_unit(&unit) {
+        Some(id) => id,
+        None => {
+            warnings.push(Warning::UnknownUnit { unit: unit.clone() });
+            unit
+        }
+    };
     // A second call about the same unit is linked to its open ticket, not lost as a duplicate.
     let related = state
         .open_tickets()
@@ -238,38 +253,6 @@ fn call(
         events.push(Event::CallerAnonymous { id });
     }
     Ok(Decision { events, warnings })
-}
-
-/// Accepts digits with the usual separators and an optional leading +; 3 to 20 digits.
-pub fn normalize_phone(p: &str) -> Result<String, DeskError> {
-    let t = p.trim();
-    let mut out = String::new();
-    for (i, c) in t.chars().enumerate() {
-        match c {
-            '0'..='9' => out.push(c),
-            '+' if i == 0 => out.push(c),
-            ' ' | '-' | '(' | ')' | '.' => {}
-            _ => {
-                return Err(DeskError::invalid(
-                    "phone",
-                    Reason::NotAPhone {
-                        text: t.to_string(),
-                    },
-                ))
-            }
-        }
-    }
-    let digits = out.chars().filter(char::is_ascii_digit).count();
-    if !(3..=20).contains(&digits) {
-        return Err(DeskError::invalid(
-            "phone",
-            Reason::PhoneDigits {
-                text: t.to_string(),
-                digits,
-            },
-        ));
-    }
-    Ok(out)
 }
 
 pub(crate) fn find<'a>(state: &'a State, id: &str) -> Result<&'a Ticket, DeskError> {
@@ -315,7 +298,7 @@ mod tests {
 
     use chrono::{Duration, TimeZone, Utc};
 
-    use crate::clock::ManualClock;
+    use crate::clock::{Clock, ManualClock};
     use crate::domain::{Actor, Command, Department, Event, Kind, TicketState};
     use crate::error::DeskError;
     use crate::rules::bench::Bench as Desk;
@@ -475,12 +458,106 @@ mod tests {
     }
 
     #[test]
-    fn a_kind_without_a_target_records_none() {
+    fn an_inquiry_dispatched_after_2_hours_misses_its_30_minute_first_contact_target() {
         let mut b = Bench::new();
         let id = b.call(Kind::Inquiry);
         b.clock.advance(Duration::hours(2));
         b.ok(dispatch(&id));
-        assert_eq!(b.ticket(&id).dispatch_target, None);
+        let t = b.ticket(&id).dispatch_target.clone().expect("a target");
+        assert_eq!((t.target_minutes, t.met), (30, false));
+    }
+
+    #[test]
+    fn every_kind_has_a_promise_shown_as_time_left_then_overdue() {
+        let mut b = Bench::new();
+        let targets = b.desk.site().targets.clone();
+        let now = |b: &Bench| b.clock.now().timestamp_micros();
+        // The complaint that sat new for 1h04: overdue by 34 minutes on first contact.
+        let c = b.call(Kind::Complaint);
+        let due = b
+            .ticket(&c)
+            .due(&targets)
+            .expect("complaints have a target");
+        assert_eq!(due.promise, crate::state::Promise::FirstContact);
+        assert_eq!(due.left_seconds(now(&b)), 30 * 60);
+        b.clock.advance(Duration::minutes(64));
+        assert!(due.is_overdue(now(&b)));
+        assert_eq!(due.left_seconds(now(&b)), -34 * 60);
+        // Dispatched, it is measured to its resolution (a day from the call).
+        b.ok(dispatch(&c));
+        let due = b.ticket(&c).due(&targets).unwrap();
+        assert_eq!(due.promise, crate::state::Promise::Resolution);
+        assert_eq!(due.left_seconds(now(&b)), 24 * 3600 - 64 * 60);
+        // Done: the return call is due; an inquiry done needs none.
+        b.bring_to(&c, TicketState::Done);
+        assert_eq!(
+            b.ticket(&c).due(&targets).unwrap().promise,
+            crate::state::Promise::Callback
+        );
+        let i = b.call(Kind::Inquiry);
+        assert_eq!(
+            b.ticket(&i).due(&targets).unwrap().left_seconds(now(&b)),
+            30 * 60
+        );
+        b.bring_to(&i, TicketState::Done);
+        assert_eq!(b.ticket(&i).due(&targets), None);
+        for kind in Kind::ALL {
+            assert!(targets.dispatch_minutes.contains_key(&kind), "{kind}");
+        }
+    }
+
+    #[test]
+    fn a_repeat_call_is_recorded_on_the_open_ticket_and_counted_once() {
+        let mut b = Bench::new();
+        let id = b.call(Kind::Repair);
+        b.clock.advance(Duration::minutes(20));
+        let events = b.ok(Command::AddCall {
+            id: id.clone(),
+            caller: Some("陈太太".into()),
+            phone: Some("0571-88235617".into()),
+            note: Some("水越来越大".into()),
+        });
+        assert!(
+            matches!(events.last(), Some(Event::CallAdded { .. })),
+            "{events:?}"
+        );
+        let t = b.ticket(&id);
+        assert_eq!(t.calls.len(), 1);
+        let call = &t.calls[0];
+        assert_eq!(call.caller.as_deref(), Some("陈太太"));
+        assert_eq!(call.at_us, b.clock.now().timestamp_micros());
+        assert_eq!(b.desk.state().tickets.len(), 1, "no second ticket");
+        // The counts agree whichever way a panel asks: by unit, or by the phone typed otherwise.
+        let since = b.clock.now().timestamp_micros() - 30 * 86_400_000_000;
+        let state = b.desk.state();
+        assert_eq!(state.calls_from(Some("1-1203"), None, since), 2);
+        assert_eq!(state.calls_from(None, Some("057188235617"), since), 1);
+        assert_eq!(
+            state
+                .open_ticket_for(None, Some("0571 8823 5617"))
+                .map(|t| t.id.0.clone()),
+            Some(id.clone())
+        );
+        assert!(t.matches("057188235617"), "found by its digits");
+        // A closed ticket takes no further call: that is a new job.
+        b.bring_to(&id, TicketState::Done);
+        b.ok(callback(&id, true));
+        b.ok(close(&id));
+        let again = b.submit(Command::AddCall {
+            id: id.clone(),
+            caller: None,
+            phone: None,
+            note: None,
+        });
+        assert!(
+            matches!(
+                &again,
+                Err(DeskError::Refused(
+                    crate::domain::Refusal::CallOnClosedTicket { .. }
+                ))
+            ),
+            "{again:?}"
+        );
     }
 
     #[test]
@@ -554,7 +631,8 @@ mod tests {
             note: Some("水还在滴".into()),
         });
         assert!(
-            matches!(&events[..], [Event::CallAdded { phone: Some(p), .. }] if p == "13800138000"),
+            // Kept as typed, compared by digits.
+            matches!(&events[..], [Event::CallAdded { phone: Some(p), .. }] if p == "138 0013 8000"),
             "{events:?}"
         );
         let t = b.ticket(&id);
@@ -562,7 +640,7 @@ mod tests {
         assert!(
             t.notes
                 .iter()
-                .any(|n| n.text == "李梅 13800138000: 水还在滴"),
+                .any(|n| n.text == "李梅 138 0013 8000: 水还在滴"),
             "{:?}",
             t.notes
         );
@@ -691,19 +769,88 @@ mod tests {
         assert!(matches!(unknown, DeskError::NotFound(_)), "{unknown}");
     }
 
+    fn call_from(b: &mut Bench, phone: &str) -> Result<Vec<Event>, DeskError> {
+        b.submit(Command::Call {
+            unit: "1-1203".into(),
+            kind: Kind::Repair,
+            priority: None,
+            caller: None,
+            phone: Some(phone.into()),
+            summary: "漏水".into(),
+            anonymous: false,
+        })
+    }
+
+    fn phone_refusal(b: &mut Bench, phone: &str) -> crate::domain::Reason {
+        match call_from(b, phone) {
+            Err(DeskError::Invalid { reason, .. }) => reason,
+            other => panic!("{phone} should be refused: {other:?}"),
+        }
+    }
+
     #[test]
-    fn phone_numbers_are_normalised_or_refused() {
-        assert_eq!(
-            super::normalize_phone(" 138-1234 5678 ").unwrap(),
-            "13812345678"
+    fn phones_are_kept_as_typed_and_checked_by_the_site_number_rules() {
+        use crate::domain::{wording, Lang, PhoneRule, Reason};
+        let mut b = Bench::new();
+        for typed in [
+            "0571-88235617",
+            "138 1234 5678",
+            "+86 138-1234-5678",
+            "110",
+            "010-6512345",
+        ] {
+            call_from(&mut b, &format!(" {typed} ")).unwrap_or_else(|e| panic!("{typed}: {e}"));
+            let last = b.desk.state().tickets.values().next_back().unwrap();
+            assert_eq!(last.phone.as_deref(), Some(typed), "shown as typed");
+        }
+        // A local number without its area code: refused, saying what to add.
+        let r = phone_refusal(&mut b, "8823561");
+        assert!(
+            matches!(
+                &r,
+                Reason::PhoneRule {
+                    digits: 7,
+                    rule: PhoneRule::NeedsAreaCode,
+                    ..
+                }
+            ),
+            "{r:?}"
         );
-        assert_eq!(
-            super::normalize_phone("+86 (571) 8669.7100").unwrap(),
-            "+8657186697100"
-        );
-        assert!(super::normalize_phone("12").is_err());
-        assert!(super::normalize_phone("1+2345").is_err());
-        assert!(super::normalize_phone("abc").is_err());
+        let en = wording::reason(&r, Lang::En, &wording::Plain);
+        assert!(en.contains("7 digits") && en.contains("area code"), "{en}");
+        let zh = wording::reason(&r, Lang::Zh, &wording::Plain);
+        assert!(zh.contains("区号"), "{zh}");
+        assert!(matches!(
+            phone_refusal(&mut b, "1381234567"),
+            Reason::PhoneRule {
+                rule: PhoneRule::Mobile { digits: 11 },
+                ..
+            }
+        ));
+        assert!(matches!(
+            phone_refusal(&mut b, "0571-882"),
+            Reason::PhoneRule {
+                rule: PhoneRule::Landline { .. },
+                ..
+            }
+        ));
+        // 96333 is in the built-in directory; 12345 is not.
+        call_from(&mut b, "96333").unwrap();
+        assert!(matches!(
+            phone_refusal(&mut b, "12345"),
+            Reason::PhoneRule {
+                rule: PhoneRule::ShortNotListed,
+                ..
+            }
+        ));
+        assert!(matches!(
+            phone_refusal(&mut b, "abc"),
+            Reason::NotAPhone { .. }
+        ));
+        assert!(matches!(
+            phone_refusal(&mut b, "1+2345"),
+            Reason::NotAPhone { .. }
+        ));
     }
 
     #[test]

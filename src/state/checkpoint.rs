@@ -17,7 +17,7 @@ use crate::store::Hash;
 
 const MAGIC: &[u8; 8] = b"DDCKPT01";
 /// Bump when `State::apply` changes what it derives, so old checkpoints are rebuilt.
-const FOLD_VERSION: u32 = 3;
+const FOLD_VERSION: u32 = 4;
 const HEADER: usize = 8 + 4 + 8 + 32 + 32;
 
 /// Replaying more records than this after the checkpoint writes a new one.

@@ -16,7 +16,7 @@ use crate::domain::{Event, TicketId, TicketState};
 use crate::store::Record;
 pub use runs::{Run, StepProgress, StepState};
 pub use shifts::{Refusal, Shift, Shifts};
-pub use tickets::{Note, Ticket};
+pub use tickets::{Call, Due, Note, Promise, Ticket};
 
 /// How many recent idempotency keys are remembered for retried submissions.
 const REMEMBERED_REQUESTS: usize = 10_000;
@@ -79,6 +79,69 @@ impl State {
 
     pub fn open_tickets(&self) -> impl Iterator<Item = &Ticket> {
         self.tickets.values().map(|t| &**t).filter(|t| t.is_open())
+    }
+
+    /// How many calls came from this unit, or from this phone (by digits), at
+    /// `since_us` or later: first calls and further calls alike, each counted once.
+    /// The one count every panel shows, so "calls in the last 30 days" agree.
+    pub fn calls_from(&self, unit: Option<&str>, phone: Option<&str>, since_us: i64) -> usize {
+        let unit = unit.map(str::trim).filter(|u| !u.is_empty());
+        let phone = phone.filter(|p| !crate::domain::phone_digits(p).is_empty());
+        let digits = phone.map(crate::domain::phone_digits);
+        self.tickets
+            .values()
+            .map(|t| {
+                let by_unit = unit.is_some_and(|u| t.unit.eq_ignore_ascii_case(u));
+                let first = by_unit
+                    || digits.as_deref().is_some_and(|d| {
+                        t.phone
+                            .as_deref()
+                            .is_some_and(|p| crate::domain::phone_digits(p) == d)
+                    });
+                let mut n = usize::from(first && t.opened_at_us >= since_us);
+                n += t
+                    .calls
+                    .iter()
+                    .filter(|c| c.at_us >= since_us)
+                    .filter(|c| {
+                        by_unit
+                            || digits.as_deref().is_some_and(|d| {
+                                c.phone
+                                    .as_deref()
+                                    .is_some_and(|p| crate::domain::phone_digits(p) == d)
+                            })
+                    })
+                    .count();
+                n
+            })
+            .sum()
+    }
+
+    /// The open ticket a call from this unit or phone is most likely about (the
+    /// newest), for the call form to offer "add the call to it".
+    pub fn open_ticket_for(&self, unit: Option<&str>, phone: Option<&str>) -> Option<&Ticket> {
+        let unit = unit.map(str::trim).filter(|u| !u.is_empty());
+        self.open_tickets()
+            .filter(|t| {
+                unit.is_some_and(|u| t.unit.eq_ignore_ascii_case(u))
+                    || phone.is_some_and(|p| t.called_from(p))
+            })
+            .max_by_key(|t| t.opened_at_us)
+    }
+
+    /// A ticket's summary as a screen of `lang` shows it. A ticket a run opened
+    /// was summarised with the plan's names in both languages ("Elevator
+    /// entrapment 电梯困人"); it reads by the plan's name in `lang` alone.
+    pub fn summary<'a>(&'a self, t: &'a Ticket, lang: crate::domain::Lang) -> &'a str {
+        let opened_by_run = self
+            .runs
+            .values()
+            .find(|r| r.ticket == t.id && t.summary == format!("{} {}", r.name_en, r.name_zh));
+        match (opened_by_run, lang) {
+            (Some(r), crate::domain::Lang::En) => &r.name_en,
+            (Some(r), crate::domain::Lang::Zh) => &r.name_zh,
+            (None, _) => &t.summary,
+        }
     }
 
     pub fn active_runs(&self) -> impl Iterator<Item = &Run> {
@@ -145,6 +208,9 @@ impl State {
                         callbacks_satisfied: 0,
                         callbacks_unsatisfied: 0,
                         seqs: vec![seq],
+                        run: None,
+                        calls: Vec::new(),
+                        reopened_at_us: None,
                     }),
                 );
             }
@@ -186,6 +252,7 @@ impl State {
                     t.state = TicketState::New;
                     t.reopen_count += 1;
                     t.done_at_us = None;
+                    t.reopened_at_us = Some(at);
                 }
                 push_note(t, note, at, &b.operator);
             }),
@@ -202,13 +269,21 @@ impl State {
             Event::TicketNoted { id, text } => self.with_ticket(id, seq, at, |t| {
                 push_note(t, &Some(text.clone()), at, &b.operator);
             }),
-            // Kept as a note, so every surface that lists notes shows the call.
+            // Counted as a call, and kept as a note so every surface that lists
+            // notes shows it.
             Event::CallAdded {
                 id,
                 caller,
                 phone,
                 note,
             } => self.with_ticket(id, seq, at, |t| {
+                t.calls.push(Call {
+                    at_us: at,
+                    operator: b.operator.clone(),
+                    caller: caller.clone(),
+                    phone: phone.clone(),
+                    note: note.clone(),
+                });
                 let who = [caller.as_deref(), phone.as_deref()]
                     .into_iter()
                     .flatten()
@@ -325,6 +400,7 @@ impl State {
                 }
                 if let Some(t) = self.tickets.get_mut(&ticket.number()) {
                     t.seqs.push(seq);
+                    t.run = Some(run.clone());
                 }
             }
             Event::EmergencyStepDone {
@@ -367,6 +443,13 @@ impl State {
                 if let Some(r) = run_number(run).and_then(|n| self.runs.get_mut(&n)) {
                     r.closed_at_us = Some(at);
                     r.seqs.push(seq);
+                    // Its ticket is measured by its own targets again (the callback).
+                    let ticket = r.ticket.number();
+                    if let Some(t) = self.tickets.get_mut(&ticket) {
+                        if t.run.as_deref() == Some(run.as_str()) {
+                            t.run = None;
+                        }
+                    }
                 }
             }
             Event::IncidentReportWritten { run, path } => {

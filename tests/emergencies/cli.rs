@@ -445,7 +445,12 @@ fn ticket_links_the_run_to_an_existing_open_ticket() {
         .iter()
         .map(|r| r["event"]["type"].as_str().unwrap())
         .collect();
-    assert_eq!(types, ["ticket_opened", "emergency_started"]);
+    // An emergency ticket follows the run it is linked to: in progress from its start.
+    assert_eq!(
+        types,
+        ["ticket_opened", "emergency_started", "ticket_started"]
+    );
+    assert_eq!(t["state"], "in_progress");
     fails(
         &site.run(&["emergency", "start", "fire", "--ticket", "R077"]),
         3,

@@ -1,12 +1,13 @@
 //! The export at shift change through the real binary: three files under
 //! DATA/exports/ named by date and shift, a jsonl that verifies on its own and
-//! links to the shift before, a tampered copy that does not, and a CSV that
-//! Python's csv module reads, BOM first.
+//! links to the shift before, a tampered copy that does not, a CSV that
+//! Python's csv module reads, BOM first, and a spreadsheet whose cells are typed.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use crate::support::bin::{self, ok, BIN};
+use calamine::{Data, Reader};
 
 fn dutydesk(data: &Path, who: &str, now: &str, args: &[&str]) -> Output {
     bin::run(
@@ -36,7 +37,7 @@ fn first_prev_hash(jsonl: &Path) -> String {
 }
 
 #[test]
-fn handover_writes_three_files_that_verify_and_chain_across_shifts() {
+fn handover_writes_four_files_that_verify_chain_across_shifts_and_open_typed() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path();
     let t1 = "2026-11-25T12:00:00Z"; // 20:00 in Shanghai
@@ -76,6 +77,8 @@ fn handover_writes_three_files_that_verify_and_chain_across_shifts() {
             "inquiry",
             "--summary",
             "门禁卡丢失",
+            "--phone",
+            "0571-88235617",
         ],
     ));
     ok(dutydesk(
@@ -103,7 +106,7 @@ fn handover_writes_three_files_that_verify_and_chain_across_shifts() {
     let exports = data.join("exports");
     assert_eq!(
         paths,
-        ["jsonl", "csv", "md"]
+        ["jsonl", "csv", "md", "xlsx"]
             .iter()
             .map(|e| exports.join(format!("2026-11-25-shift-1.{e}")))
             .collect::<Vec<_>>(),
@@ -163,6 +166,54 @@ fn handover_writes_three_files_that_verify_and_chain_across_shifts() {
     assert_eq!(r001[9], "2026-11-25 20:00:00");
     let i002 = rows.iter().find(|r| r[0] == "I002").unwrap();
     assert_eq!(i002[7], "cancelled 已取消");
+
+    // The spreadsheet: phones and ids are text cells (the leading 0 and all 11
+    // digits of a mobile kept), Chinese intact, counts are numbers.
+    let xlsx = &paths[3];
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(xlsx).expect("open the xlsx");
+    let sheet = book
+        .worksheet_range("工单 Tickets")
+        .expect("the tickets sheet");
+    let cell = |r: u32, c: u32| sheet.get_value((r, c)).cloned().unwrap_or_default();
+    assert_eq!(cell(0, 5), Data::String("电话 Phone".into()));
+    let row_of = |id: &str| {
+        (1..sheet.height() as u32)
+            .find(|r| cell(*r, 0) == Data::String(id.into()))
+            .unwrap_or_else(|| panic!("{id} in the xlsx"))
+    };
+    let (r1, r2) = (row_of("R001"), row_of("I002"));
+    assert_eq!(cell(r1, 5), Data::String("13812345678".into()));
+    assert_eq!(cell(r2, 5), Data::String("0571-88235617".into()));
+    assert_eq!(
+        cell(r1, 6),
+        Data::String("卫生间漏水, water, \"urgent\"".into())
+    );
+    assert_eq!(cell(r2, 7), Data::String("cancelled 已取消".into()));
+    assert!(
+        matches!(cell(r1, 2), Data::Float(p) if p == 2.0),
+        "{:?}",
+        cell(r1, 2)
+    );
+    // The header row is frozen and every column has its width (read from the
+    // sheet's XML, as a spreadsheet program does).
+    let xml = Command::new("python3")
+        .arg("-c")
+        .arg("import sys, zipfile; print(zipfile.ZipFile(sys.argv[1]).read('xl/worksheets/sheet1.xml').decode())")
+        .arg(xlsx)
+        .output()
+        .expect("python3");
+    let xml = String::from_utf8_lossy(&xml.stdout);
+    assert!(
+        xml.contains(r#"ySplit="1""#) && xml.contains(r#"state="frozen""#),
+        "{xml}"
+    );
+    // Sized columns up to the 19th (the summary wider than the id).
+    assert!(xml.contains(r#"max="19" width="#), "{xml}");
+    assert!(
+        xml.contains(r#"<col min="7" max="7" width="28"#)
+            && xml.contains(r#"<col min="1" max="1" width="8"#),
+        "{xml}"
+    );
 
     // The handover's exports are in the log.
     let log = ok(dutydesk(data, "李梅", t2, &["log", "--json"]));
@@ -250,6 +301,28 @@ fn handover_writes_three_files_that_verify_and_chain_across_shifts() {
     assert!(std::fs::read_to_string(&last_md)
         .unwrap()
         .contains("第 2 班 Shift 2"));
+    // The spreadsheet on demand is the handover's, cell for cell.
+    let again_xlsx = dir.path().join("again.xlsx");
+    ok(dutydesk(
+        data,
+        "王军",
+        t3,
+        &[
+            "export",
+            "--shift",
+            "1",
+            "--format",
+            "xlsx",
+            "--out",
+            again_xlsx.to_str().unwrap(),
+        ],
+    ));
+    let cells = |p: &Path| {
+        let mut book: calamine::Xlsx<_> = calamine::open_workbook(p).expect("open the xlsx");
+        book.worksheet_range("工单 Tickets")
+            .expect("the tickets sheet")
+    };
+    assert_eq!(cells(&again_xlsx), cells(&paths[3]));
 }
 
 #[test]

@@ -114,7 +114,7 @@ fn a_handover_survives_the_owner_being_killed_at_each_step_of_its_evidence() {
             .iter()
             .filter_map(|p| p.as_str())
             .collect();
-        assert_eq!(paths.len(), 3, "{step}: {paths:?}");
+        assert_eq!(paths.len(), 4, "jsonl, csv, md, xlsx: {step}: {paths:?}");
         let exports = std::fs::canonicalize(site.path()).unwrap().join("exports");
         for p in &paths {
             assert!(Path::new(p).starts_with(&exports), "{step}: {p}");

@@ -107,7 +107,7 @@ fn call_prints_the_id_alone_and_the_ticket_has_every_field() {
     assert_eq!(t["state"], "new");
     assert_eq!(t["unit"], "1-1203");
     assert_eq!(t["caller"], "陈建国");
-    assert_eq!(t["phone"], "13812345678");
+    assert_eq!(t["phone"], "138-1234-5678", "kept as typed");
     assert_eq!(t["summary"], "卫生间天花板漏水");
     assert!(t["department"].is_null());
     assert_eq!(t["reopen_count"], 0);
@@ -153,6 +153,94 @@ fn tickets_lists_open_ones_and_all_with_all() {
     assert_eq!(lines.len(), 2, "{table}");
     assert!(lines[0].starts_with("ID"));
     assert!(lines[1].starts_with(&open));
+}
+
+/// Runs at a fixed time (`DUTYDESK_NOW`), so ages and countdowns are exact.
+fn at(site: &Site, now: &str, args: &[&str]) -> String {
+    let out = site
+        .cmd(args)
+        .env("DUTYDESK_NOW", now)
+        .output()
+        .expect("run dutydesk");
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn tickets_shows_each_kinds_promise_as_time_left_then_overdue() {
+    let site = Site::new();
+    let t0 = "2026-11-25T12:00:00Z";
+    let call = |unit: &str, kind: &str| {
+        let args = ["call", "--unit", unit, "--kind", kind, "--summary", "x"];
+        at(&site, t0, &args).trim().to_string()
+    };
+    let c = call("2-1401", "complaint");
+    let i = call("2-0301", "inquiry");
+    let r = call("1-1203", "repair");
+    at(&site, t0, &["dispatch", &r, "--to", "engineering"]);
+    let row = |table: &str, id: &str| {
+        table
+            .lines()
+            .find(|l| l.starts_with(id))
+            .unwrap_or_else(|| panic!("{id} in {table}"))
+            .to_string()
+    };
+    // 1h04 later: the complaint never dispatched is 34 minutes past its 30
+    // (the binary's clock runs on from DUTYDESK_NOW, so the call is a moment later).
+    let t1 = "2026-11-25T13:04:00Z";
+    let about_34 = |cell: &str, row: &str| {
+        row.contains(&format!("{cell}34m0")) || row.contains(&format!("{cell}33m5"))
+    };
+    let en = at(&site, t1, &["--lang", "en", "tickets"]);
+    assert!(en.lines().next().unwrap().contains("DUE"), "{en}");
+    assert!(about_34("dispatch overdue ", &row(&en, &c)), "{en}");
+    assert!(about_34("dispatch overdue ", &row(&en, &i)), "{en}");
+    assert!(row(&en, &r).contains("done 22h56 left"), "{en}");
+    let zh = at(&site, t1, &["--lang", "zh", "tickets"]);
+    assert!(about_34("派工 超时", &row(&zh, &c)), "{zh}");
+    assert!(row(&zh, &r).contains("完工 剩22h56"), "{zh}");
+}
+
+#[test]
+fn a_repeat_call_is_added_to_its_ticket_and_phones_read_as_typed() {
+    let site = Site::new();
+    let id = site
+        .ok(&[
+            "call",
+            "--unit",
+            "1-1203",
+            "--kind",
+            "repair",
+            "--summary",
+            "楼上漏水",
+            "--phone",
+            "0571-88235617",
+        ])
+        .trim()
+        .to_string();
+    assert_eq!(site.ticket(&id)["phone"], "0571-88235617");
+    let out = site.ok(&[
+        "add-call",
+        &id,
+        "--name",
+        "陈太太",
+        "--phone",
+        "138 1234 5678",
+        "--note",
+        "水越来越大",
+    ]);
+    assert!(out.starts_with(&id), "{out}");
+    assert_eq!(site.tickets().len(), 1, "no second ticket");
+    let calls = site.ticket(&id)["calls"].clone();
+    assert_eq!(calls.as_array().map(Vec::len), Some(1), "{calls}");
+    assert_eq!(calls[0]["caller"], "陈太太");
+    assert_eq!(calls[0]["phone"], "138 1234 5678");
+    assert_eq!(calls[0]["note"], "水越来越大");
+    assert!(calls[0]["at"].is_string());
 }
 
 #[test]
@@ -393,6 +481,11 @@ fn bad_input_is_refused_clearly_and_writes_nothing() {
             "is not a phone number",
         ),
         (
+            call(&["--unit", "1-0101", "--phone", "8823561"]),
+            2,
+            "a landline needs its area code",
+        ),
+        (
             call(&["--unit", "1-0101", "--priority", "0"]),
             2,
             "priority",
@@ -497,6 +590,40 @@ fn a_unit_outside_the_directory_is_accepted_with_a_warning() {
     ]);
     assert_eq!(known.code(), Some(0));
     assert!(known.stderr().is_empty(), "{}", known.stderr());
+}
+
+#[test]
+fn a_unit_typed_by_a_chinese_name_or_alias_is_recorded_by_its_id_and_read_in_each_language() {
+    let site = Site::new(); // the demo site: its places have Chinese names and aliases
+    let call = |unit: &str| site.run(&["call", "--unit", unit, "--kind", "help", "--summary", "x"]);
+    for (typed, id) in [
+        ("3栋A梯", "Lift 3-A"),
+        ("3A梯", "Lift 3-A"),
+        ("3栋1502", "3-1502"),
+    ] {
+        let r = call(typed);
+        assert_eq!(r.code(), Some(0), "{}", r.stderr());
+        assert!(
+            !r.stderr().contains("not in the site directory"),
+            "{typed}: {}",
+            r.stderr()
+        );
+        assert_eq!(site.ticket(r.stdout().trim())["unit"], id, "{typed}");
+    }
+    // The second call about 3栋A梯 was linked to the first: one place, one id.
+    let second = site.ticket("H002");
+    assert_eq!(second["related"], "H001");
+    let r = call("4栋0701");
+    assert!(
+        r.stderr()
+            .contains("'4栋0701' is not in the site directory"),
+        "a 6-floor block has no 7th floor: {}",
+        r.stderr()
+    );
+    let zh = site.ok(&["--lang", "zh", "tickets"]);
+    assert!(zh.contains("3栋A梯") && zh.contains("3栋1502"), "{zh}");
+    let en = site.ok(&["--lang", "en", "tickets"]);
+    assert!(en.contains("Lift 3-A") && en.contains("3-1502"), "{en}");
 }
 
 #[test]

@@ -86,7 +86,8 @@ mod every_message {
     //! the English text, or none in the Chinese, is the wording's fault.
 
     use dutydesk::domain::{
-        Concern, Forbidden, Kind, Lang, Missing, Move, Reason, Refusal, Role, TicketState, Warning,
+        Concern, Forbidden, Kind, Lang, Missing, Move, PhoneRule, Reason, Refusal, Role,
+        TicketState, Warning,
     };
     use dutydesk::tui::Keymap;
     use dutydesk::DeskError;
@@ -328,9 +329,10 @@ mod every_message {
             Reason::PathNotRegular { .. } => 14,
             Reason::ControlCharacters { .. } => 15,
             Reason::NeedsTerminal => 16,
+            Reason::PhoneRule { .. } => 17,
         }
     }
-    const REASONS: usize = 17;
+    const REASONS: usize = 18;
 
     fn reasons() -> Vec<Reason> {
         vec![
@@ -367,6 +369,26 @@ mod every_message {
                 text: s("\u{1b}[31mEVIL"),
             },
             Reason::NeedsTerminal,
+            Reason::PhoneRule {
+                text: s("8823561"),
+                digits: 7,
+                rule: PhoneRule::NeedsAreaCode,
+            },
+            Reason::PhoneRule {
+                text: s("1381234567"),
+                digits: 10,
+                rule: PhoneRule::Mobile { digits: 11 },
+            },
+            Reason::PhoneRule {
+                text: s("0571-882"),
+                digits: 7,
+                rule: PhoneRule::Landline { min: 10, max: 12 },
+            },
+            Reason::PhoneRule {
+                text: s("12345"),
+                digits: 5,
+                rule: PhoneRule::ShortNotListed,
+            },
         ]
     }
 

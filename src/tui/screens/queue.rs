@@ -75,26 +75,10 @@ pub struct Queue {
     pub matches: Option<[usize; 4]>,
 }
 
-/// When the ticket's current target falls due: dispatch for a new ticket whose
-/// kind has a dispatch target, the callback for a done one; None otherwise.
+/// When the ticket's current promise falls due (first contact, resolution or
+/// the callback, by the site's targets): the same as the CLI's `tickets` shows.
 pub fn due_us(t: &Ticket, site: &Site) -> Option<i64> {
-    match t.state {
-        TicketState::New => {
-            let minutes = site.targets.dispatch_minutes.get(&t.kind)?;
-            // A reopened ticket's clock starts again at the reopen.
-            let from = if t.reopen_count > 0 {
-                t.updated_at_us
-            } else {
-                t.opened_at_us
-            };
-            Some(from + i64::from(*minutes) * 60_000_000)
-        }
-        TicketState::Done if t.callback.is_none() => {
-            let done = t.done_at_us?;
-            Some(done + i64::from(site.targets.callback_minutes) * 60_000_000)
-        }
-        _ => None,
-    }
+    t.due(&site.targets).map(|d| d.at_us)
 }
 
 pub fn is_overdue(t: &Ticket, site: &Site, now_us: i64) -> bool {
