@@ -24,6 +24,9 @@ pub fn truncate(s: &str, max: usize) -> String {
         out.push(c);
         used += w;
     }
+    // "Security …" reads as two words: the mark goes right after the last letter.
+    let kept = out.trim_end().len();
+    out.truncate(kept);
     out.push('…');
     out
 }
@@ -60,6 +63,10 @@ mod tests {
         assert_eq!(fit("漏水", 6), "漏水  ");
         assert_eq!(fit("卫生间漏水", 6), "卫生… ");
         assert_eq!(width(&fit("卫生间漏水", 7)), 7);
+        assert_eq!(truncate("Security control room", 10), "Security…");
+        // A wide character that would overrun is left out whole, never split.
+        assert_eq!(truncate("电梯困人", 6), "电梯…");
+        assert_eq!(width(&truncate("a电梯困人", 6)), 6);
         assert_eq!(short_duration(61), "1m01");
         assert_eq!(short_duration(-3700), "-1h01");
     }

@@ -60,7 +60,12 @@ impl Fixture {
 
 /// The 80x24 screen as text; a wide character's second cell is skipped.
 fn screen(app: &App) -> String {
-    let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    screen_at(app, 80, 24)
+}
+
+/// The screen at `w` x `h` as text.
+fn screen_at(app: &App, w: u16, h: u16) -> String {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
     t.draw(|f| app.draw(f)).unwrap();
     let buf = t.backend().buffer();
     (0..buf.area.height)
@@ -193,6 +198,59 @@ fn the_picker_filters_and_starts_a_run_that_the_runner_shows_in_english() {
     let s = screen(&app);
     assert!(s.contains("!! late 1:00"), "{s}");
     assert!(s.contains("Elapsed 31:00"), "{s}");
+}
+
+/// Step rows of the runner on screen: (step number, the row).
+fn step_rows(s: &str) -> Vec<(u32, String)> {
+    s.lines()
+        .filter_map(|row| {
+            let c: Vec<char> = row.chars().collect();
+            let state: String = c.get(1..4)?.iter().collect();
+            if !["[ ]", "[x]", "[-]"].contains(&state.as_str()) {
+                return None;
+            }
+            let n: String = c.get(4..6)?.iter().collect();
+            Some((n.trim().parse().ok()?, row.to_string()))
+        })
+        .collect()
+}
+
+#[test]
+fn every_phone_number_of_the_runner_is_whole_at_every_size_in_both_languages() {
+    for (w, h) in [(80, 24), (120, 35), (200, 50)] {
+        for lang in [Lang::En, Lang::Zh] {
+            for (i, plan) in ["elevator", "gas"].iter().enumerate() {
+                let fx = fixture();
+                let mut app = fx.app("王伟", lang);
+                app.key(ch('!'));
+                typ(&mut app, plan);
+                app.key(key(KeyCode::Enter));
+                app.key(key(KeyCode::Enter));
+                let run = fx.desk.lock().unwrap().state().run("EM1").cloned().unwrap();
+                let mut seen = std::collections::BTreeSet::new();
+                for _ in 0..run.steps.len() {
+                    let s = screen_at(&app, w, h);
+                    for (n, row) in step_rows(&s) {
+                        let step = &run.steps[n as usize - 1];
+                        if let Some(phone) = &step.contact_phone {
+                            assert!(
+                                row.contains(phone.as_str()),
+                                "{w}x{h} {lang:?} plan {i} step {n}: {phone} cut in\n{s}"
+                            );
+                        }
+                        assert!(!row.trim_end().ends_with('-'), "{row}");
+                        seen.insert(n);
+                    }
+                    app.key(key(KeyCode::Down));
+                }
+                assert_eq!(
+                    seen.len(),
+                    run.steps.len(),
+                    "{w}x{h}: every step was listed"
+                );
+            }
+        }
+    }
 }
 
 #[test]

@@ -3,14 +3,13 @@
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 
 use crate::domain::text::Bilingual;
 use crate::tui::app::{App, Flow, Screen};
 use crate::tui::keymap::{Act, Ctx};
 use crate::tui::strings::{self as s, tr};
-use crate::tui::widgets::centered;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OnYes {
@@ -50,8 +49,7 @@ impl Screen for Confirm {
     }
 
     fn draw(&self, app: &App, f: &mut Frame, area: Rect) {
-        let r = centered(area, 52, 6);
-        f.render_widget(Clear, r);
+        let r = crate::tui::widgets::popup(f, area, 52, 6);
         let text = vec![
             Line::styled(tr(self.question, app.lang), app.theme.title),
             Line::raw(""),

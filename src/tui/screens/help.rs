@@ -4,14 +4,13 @@
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
 use crate::display::fit;
 use crate::tui::app::{App, Flow, Screen};
 use crate::tui::keymap::{Act, Ctx};
 use crate::tui::strings::{self as s, tr};
-use crate::tui::widgets::centered;
 
 pub struct HelpScreen {
     of: Ctx,
@@ -71,8 +70,7 @@ impl Screen for HelpScreen {
     fn draw(&self, app: &App, f: &mut Frame, area: Rect) {
         let lines = self.lines(app);
         let h = (lines.len() as u16 + 2).min(area.height);
-        let r = centered(area, 76, h);
-        f.render_widget(Clear, r);
+        let r = crate::tui::widgets::popup(f, area, 76, h);
         let title = format!(" {} · {} ", tr(s::HELP, app.lang), self.of.name());
         f.render_widget(
             Paragraph::new(lines)

@@ -4,7 +4,7 @@
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
 use crate::domain::text::Bilingual;
@@ -12,7 +12,6 @@ use crate::domain::{Command, Department};
 use crate::tui::app::{App, Flow, Screen};
 use crate::tui::keymap::{Act, Ctx};
 use crate::tui::strings::{self as s, tr};
-use crate::tui::widgets::centered;
 
 #[derive(Debug, Clone, Copy)]
 enum Choice {
@@ -97,8 +96,7 @@ impl Screen for Picker {
 
     fn draw(&self, app: &App, f: &mut Frame, area: Rect) {
         let th = &app.theme;
-        let r = centered(area, 40, self.items.len() as u16 + 2);
-        f.render_widget(Clear, r);
+        let r = crate::tui::widgets::popup(f, area, 40, self.items.len() as u16 + 2);
         let lines: Vec<Line> = self
             .items
             .iter()

@@ -5,7 +5,7 @@
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
 use crate::domain::{Command, Event};
@@ -15,7 +15,7 @@ use crate::tui::keymap::{Act, Ctx};
 use crate::tui::screens::ask::Ask;
 use crate::tui::screens::runner::Runner;
 use crate::tui::strings::{self as s, tr};
-use crate::tui::widgets::{centered, input::Input};
+use crate::tui::widgets::input::Input;
 
 #[derive(Default)]
 pub struct PlanPicker {
@@ -132,8 +132,7 @@ impl Screen for PlanPicker {
         let th = &app.theme;
         let plans = self.matching(app);
         let h = (plans.len().max(1) as u16 + 4).min(area.height);
-        let r = centered(area, 60, h);
-        f.render_widget(Clear, r);
+        let r = crate::tui::widgets::popup(f, area, 60, h);
         let mut first = vec![Span::styled(
             format!("{}: ", tr(s::PLANS_FILTER, app.lang)),
             th.dim,

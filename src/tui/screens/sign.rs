@@ -6,7 +6,7 @@
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 
 use crate::domain::{Command, Event};
@@ -14,7 +14,7 @@ use crate::tui::app::{App, Flow, Screen};
 use crate::tui::keymap::{Act, Ctx};
 use crate::tui::screens::ask::Ask;
 use crate::tui::strings::{self as s, tr};
-use crate::tui::widgets::{centered, input::Input};
+use crate::tui::widgets::input::Input;
 
 pub struct Sign {
     shift: u64,
@@ -107,8 +107,7 @@ impl Screen for Sign {
     fn draw(&self, app: &App, f: &mut Frame, area: Rect) {
         let th = &app.theme;
         let l = app.lang;
-        let r = centered(area, 70, if self.error.is_some() { 9 } else { 6 });
-        f.render_widget(Clear, r);
+        let r = crate::tui::widgets::popup(f, area, 70, if self.error.is_some() { 9 } else { 6 });
         let mut lines = vec![
             Line::raw(format!(
                 "{} {} · {} → {}",

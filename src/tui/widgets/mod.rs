@@ -1,9 +1,13 @@
 //! Pieces shared by several screens.
 
 pub mod bigclock;
+pub mod fit;
 pub mod header;
 pub mod history;
 pub mod input;
+pub mod popup;
+
+pub use popup::popup;
 
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 
