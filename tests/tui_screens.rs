@@ -485,6 +485,54 @@ fn help_lists_every_key_of_the_screen_from_the_keymap_in_both_languages() {
     );
 }
 
+const SIZES: [(u16, u16); 3] = [(80, 24), (120, 35), (200, 50)];
+
+#[test]
+fn help_scrolls_to_its_end_and_says_where_it_is_at_every_size_in_both_languages() {
+    let fx = fixture();
+    for (w, h) in SIZES {
+        for lang in [Lang::En, Lang::Zh] {
+            let (first, last) = match lang {
+                Lang::En => ("log a new call", "show the active emergency (cycles)"),
+                Lang::Zh => ("登记新来电", "查看进行中的紧急事件（轮换）"),
+            };
+            let mut app = fx.app(lang);
+            app.key(ch('?'));
+            let top = rows(&render(&app, w, h)).join("\n");
+            assert!(top.contains(first), "{w}x{h} {lang:?}: {top}");
+            let whole = top.contains(last);
+            let more = if lang == Lang::En {
+                "↓ more"
+            } else {
+                "↓ 还有"
+            };
+            if !whole {
+                // Not all of it fits: the help says where it is and that there is more.
+                assert!(top.contains(more), "{w}x{h} {lang:?}: {top}");
+            }
+            app.key(key(KeyCode::End));
+            let end = rows(&render(&app, w, h)).join("\n");
+            assert!(end.contains(last), "{w}x{h} {lang:?} End: {end}");
+            assert!(
+                !end.contains(more),
+                "{w}x{h} {lang:?}: nothing more below: {end}"
+            );
+            if !whole {
+                assert!(!end.contains(first), "{w}x{h} {lang:?}: scrolled: {end}");
+                let of = if lang == Lang::En { " of " } else { "，共 " };
+                assert!(end.contains(of), "{w}x{h} {lang:?}: position: {end}");
+                app.key(key(KeyCode::PageUp));
+                app.key(key(KeyCode::Home));
+                let back = rows(&render(&app, w, h)).join("\n");
+                assert!(back.contains(first), "{w}x{h} {lang:?} Home: {back}");
+                app.key(key(KeyCode::PageDown));
+                let down = rows(&render(&app, w, h)).join("\n");
+                assert!(!down.contains(first), "{w}x{h} {lang:?} PgDn: {down}");
+            }
+        }
+    }
+}
+
 #[test]
 fn a_small_window_is_told_politely_and_resizing_back_restores_the_screen() {
     let fx = fixture();

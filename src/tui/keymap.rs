@@ -85,7 +85,7 @@ impl Ctx {
             Ctx::Picker => &[Up, Down, Choose, Back],
             Ctx::Prompt => &[Submit, Back],
             Ctx::Confirm => &[Yes, No],
-            Ctx::Help => &[Back, Up, Down],
+            Ctx::Help => &[Back, Up, Down, PageUp, PageDown, Top, Bottom],
             Ctx::Plans => &[Up, Down, Choose, Back],
             Ctx::Runner => &[Back, Help, Up, Down, StepDone, StepSkip, RunNote, RunClose],
             Ctx::Handover => &[Save, NextField, PrevField, PageUp, PageDown, Discard],

@@ -198,6 +198,19 @@ pub fn saved_ticket(lang: Lang, id: &str) -> String {
     }
 }
 
+/// Where the help is scrolled to: "12–30 of 54 ↓ more" / "第 12–30 行，共 54 行 ↓ 还有".
+pub fn lines_shown(lang: Lang, from: usize, to: usize, total: usize, more: bool) -> String {
+    let more = match (lang, more) {
+        (_, false) => "",
+        (Lang::En, true) => " ↓ more",
+        (Lang::Zh, true) => " ↓ 还有",
+    };
+    match lang {
+        Lang::En => format!("{from}–{to} of {total}{more}"),
+        Lang::Zh => format!("第 {from}–{to} 行，共 {total} 行{more}"),
+    }
+}
+
 pub fn too_small(lang: Lang, w: u16, h: u16) -> String {
     match lang {
         Lang::En => format!("The window is {w}x{h}; please make it at least 80x24."),
