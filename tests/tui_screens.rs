@@ -534,6 +534,38 @@ fn help_scrolls_to_its_end_and_says_where_it_is_at_every_size_in_both_languages(
 }
 
 #[test]
+fn the_hint_line_fits_dropping_whole_hints_and_keeps_sign_and_help_at_every_size() {
+    use dutydesk::tui::keymap::Act;
+    use dutydesk::tui::strings::{hint, tr, HELP};
+    let fx = fixture();
+    fx.evening();
+    for (w, h) in SIZES {
+        for lang in [Lang::En, Lang::Zh] {
+            let mut app = fx.app(lang);
+            for screen_keys in [vec![], vec![key(KeyCode::Enter)]] {
+                for k in screen_keys {
+                    app.key(k);
+                }
+                let all = rows(&render(&app, w, h));
+                let line = all.last().unwrap().trim_end().to_string();
+                let help = format!("F1 {}", tr(HELP, lang));
+                assert!(line.ends_with(&help), "{w}x{h} {lang:?}: [{line}]");
+                // Every hint shown is a whole key and word, two spaces apart.
+                for part in line.trim().split("  ") {
+                    assert!(part.contains(' '), "{w}x{h} {lang:?}: [{part}] in [{line}]");
+                }
+            }
+            app.key(key(KeyCode::Esc));
+            let line = rows(&render(&app, w, h)).last().unwrap().clone();
+            assert!(
+                line.contains(&format!("S {}", hint(Act::Sign, lang))),
+                "{w}x{h}: [{line}]"
+            );
+        }
+    }
+}
+
+#[test]
 fn a_small_window_is_told_politely_and_resizing_back_restores_the_screen() {
     let fx = fixture();
     fx.evening();
