@@ -565,6 +565,67 @@ fn the_hint_line_fits_dropping_whole_hints_and_keeps_sign_and_help_at_every_size
     }
 }
 
+/// The text of columns `x0..x1` of every row, as a terminal shows it.
+fn columns(t: &Terminal<TestBackend>, x0: u16, x1: u16) -> Vec<String> {
+    let buf = t.backend().buffer();
+    (0..buf.area.height)
+        .map(|y| {
+            let mut s = String::new();
+            let mut x = x0;
+            while x < x1 {
+                let sym = buf[(x, y)].symbol();
+                s.push_str(sym);
+                x += unicode_width::UnicodeWidthStr::width(sym).max(1) as u16;
+            }
+            s
+        })
+        .collect()
+}
+
+#[test]
+fn the_detail_shows_the_whole_summary_and_timeline_at_every_size_in_both_languages() {
+    let fx = fixture();
+    let summary = "Water through the bathroom ceiling since 22:40, dripping on the \
+        light 楼上漏水，卫生间天花板渗水，已用盆接水，怀疑是3-1602的水管";
+    fx.call("1-0101", Kind::Repair, summary, Some("张三"));
+    let note = "Plumber Wang will come at 07:30 with the key from security; the owner of \
+        3-1602 is abroad 业主在国外，物业已联系其家属，明早七点半维修";
+    fx.api("王伟")
+        .submit(
+            Command::Note {
+                id: "R001".into(),
+                text: note.into(),
+            },
+            None,
+        )
+        .unwrap();
+    let squash = |s: &str| s.replace([' ', '│'], "");
+    for (w, h) in SIZES {
+        for lang in [Lang::En, Lang::Zh] {
+            let mut app = fx.app(lang);
+            app.key(key(KeyCode::Enter));
+            let t = render(&app, w, h);
+            let left = columns(&t, 0, w / 2).concat();
+            assert!(
+                squash(&left).contains(&squash(summary)),
+                "{w}x{h} {lang:?}: the whole summary\n{}",
+                rows(&t).join("\n")
+            );
+            // The note wraps under its text: scrolling the timeline reaches its end.
+            let mut seen = squash(&columns(&t, 0, w).concat());
+            for _ in 0..4 {
+                app.key(key(KeyCode::Down));
+                seen.push_str(&squash(&rows(&render(&app, w, h)).concat()));
+            }
+            assert!(
+                seen.contains("明早七点半维修") && seen.contains("Plumber"),
+                "{w}x{h} {lang:?}: the whole note\n{}",
+                rows(&t).join("\n")
+            );
+        }
+    }
+}
+
 #[test]
 fn a_small_window_is_told_politely_and_resizing_back_restores_the_screen() {
     let fx = fixture();

@@ -9,10 +9,11 @@ use ratatui::Frame;
 
 use std::cell::Cell;
 
-use crate::display::{fit, truncate, width};
+use crate::display::fit;
 use crate::tui::app::{App, Flow, Screen};
 use crate::tui::keymap::{Act, Ctx};
 use crate::tui::strings::{self as s, tr};
+use crate::tui::widgets::fit as fit_line;
 
 pub struct HelpScreen {
     of: Ctx,
@@ -68,23 +69,6 @@ impl HelpScreen {
     }
 }
 
-/// `line` cut to `cols` columns, its last span ending in "…" when cut.
-fn cut_line(line: Line<'static>, cols: usize) -> Line<'static> {
-    let mut left = cols;
-    let mut spans = Vec::new();
-    for sp in line.spans {
-        let w = width(&sp.content);
-        if w <= left {
-            left -= w;
-            spans.push(sp);
-        } else {
-            spans.push(Span::styled(truncate(&sp.content, left), sp.style));
-            break;
-        }
-    }
-    Line::from(spans).style(line.style)
-}
-
 impl Screen for HelpScreen {
     fn ctx(&self) -> Ctx {
         Ctx::Help
@@ -126,7 +110,10 @@ impl Screen for HelpScreen {
         }
         // A line wider than the window ends in "…" rather than being clipped.
         let inner = (r.width as usize).saturating_sub(2);
-        let lines: Vec<Line> = lines.into_iter().map(|l| cut_line(l, inner)).collect();
+        let lines: Vec<Line> = lines
+            .into_iter()
+            .map(|l| fit_line::line(l, inner))
+            .collect();
         f.render_widget(
             Paragraph::new(lines).scroll((first as u16, 0)).block(block),
             r,

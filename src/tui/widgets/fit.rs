@@ -1,6 +1,8 @@
 //! Width-aware layout of a line: columns that share the screen's width, cells
 //! that keep what must stay whole (a phone number) and cut the rest with "…".
 
+use ratatui::text::{Line, Span};
+
 use crate::display::{truncate, width};
 
 /// "Security control room 0571-86…" must never happen: the name is cut, the
@@ -56,6 +58,23 @@ pub fn hints(items: &[(String, String, u8)], cols: usize) -> Vec<(String, String
         .filter(|(_, k)| *k)
         .map(|((k, w, _), _)| (k.clone(), w.clone()))
         .collect()
+}
+
+/// `line` cut to `cols` columns, the span at the edge ending in "…".
+pub fn line(line: Line<'static>, cols: usize) -> Line<'static> {
+    let mut left = cols;
+    let mut spans = Vec::new();
+    for sp in line.spans {
+        let w = width(&sp.content);
+        if w <= left {
+            left -= w;
+            spans.push(sp);
+        } else {
+            spans.push(Span::styled(truncate(&sp.content, left), sp.style));
+            break;
+        }
+    }
+    Line::from(spans).style(line.style)
 }
 
 #[cfg(test)]
