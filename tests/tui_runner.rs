@@ -254,6 +254,47 @@ fn every_phone_number_of_the_runner_is_whole_at_every_size_in_both_languages() {
 }
 
 #[test]
+fn the_picker_shows_every_plan_name_whole_and_the_location_title_fits_at_every_size() {
+    use dutydesk::tui::strings::{tr, LOCATION_PROMPT};
+    for (w, h) in [(80, 24), (120, 35), (200, 50)] {
+        for lang in [Lang::En, Lang::Zh] {
+            let fx = fixture();
+            let mut app = fx.app("王伟", lang);
+            app.key(ch('!'));
+            let s = screen_at(&app, w, h);
+            let plans = app.plans.all.clone();
+            for p in &plans {
+                let name = if lang == Lang::En {
+                    &p.name_en
+                } else {
+                    &p.name_zh
+                };
+                assert!(
+                    s.contains(name.as_str()),
+                    "{w}x{h} {lang:?}: {name} in\n{s}"
+                );
+            }
+            // The longest name, chosen: the location prompt's title is whole.
+            let longest = plans
+                .iter()
+                .enumerate()
+                .max_by_key(|(_, p)| p.name_en.len() + p.name_zh.len())
+                .map(|(i, _)| i)
+                .unwrap();
+            for _ in 0..longest {
+                app.key(key(KeyCode::Down));
+            }
+            app.key(key(KeyCode::Enter));
+            let s = screen_at(&app, w, h);
+            assert!(
+                s.contains(tr(LOCATION_PROMPT, lang)),
+                "{w}x{h} {lang:?}: the title\n{s}"
+            );
+        }
+    }
+}
+
+#[test]
 fn the_runner_in_chinese_and_the_banner_jumps_back_to_it() {
     let fx = fixture();
     let mut app = fx.app("王伟", Lang::Zh);

@@ -78,9 +78,10 @@ impl Screen for Ask {
         }
         f.render_widget(
             Paragraph::new(lines).wrap(Wrap { trim: false }).block(
-                Block::default()
-                    .borders(Borders::ALL)
-                    .title(format!(" {} ", self.title)),
+                Block::default().borders(Borders::ALL).title(format!(
+                    " {} ",
+                    crate::display::truncate(&self.title, (r.width as usize).saturating_sub(4))
+                )),
             ),
             r,
         );
