@@ -626,6 +626,118 @@ fn the_detail_shows_the_whole_summary_and_timeline_at_every_size_in_both_languag
     }
 }
 
+/// What a terminal shows in each cell: a wide character hides the cell after it.
+fn visible(t: &Terminal<TestBackend>) -> Vec<Vec<Option<String>>> {
+    let buf = t.backend().buffer();
+    (0..buf.area.height)
+        .map(|y| {
+            let mut row = vec![None; buf.area.width as usize];
+            let mut x = 0;
+            while x < buf.area.width {
+                let sym = buf[(x, y)].symbol().to_string();
+                let w = unicode_width::UnicodeWidthStr::width(sym.as_str()).max(1) as u16;
+                row[x as usize] = Some(sym);
+                x += w;
+            }
+            row
+        })
+        .collect()
+}
+
+/// The popup's frame on screen (from its top-left corner): every side whole.
+/// Gives its left and right columns and its rows.
+fn assert_frame_whole(
+    t: &Terminal<TestBackend>,
+    under: &[Vec<Option<String>>],
+    what: &str,
+) -> (usize, usize, std::ops::RangeInclusive<usize>) {
+    let v = visible(t);
+    let at = |x: usize, y: usize| v[y][x].as_deref().unwrap_or("");
+    // The popup's corner is the one the screen below did not have.
+    let (top, left) = v
+        .iter()
+        .enumerate()
+        .find_map(|(y, r)| {
+            (0..r.len())
+                .find(|&x| r[x].as_deref() == Some("┌") && under[y][x].as_deref() != Some("┌"))
+                .map(|x| (y, x))
+        })
+        .unwrap_or_else(|| panic!("{what}: no popup\n{}", rows(t).join("\n")));
+    let right = (left + 1..v[top].len())
+        .find(|&x| at(x, top) == "┐")
+        .unwrap_or_else(|| panic!("{what}: no right corner\n{}", rows(t).join("\n")));
+    let mut y = top + 1;
+    while at(left, y) != "└" {
+        assert!(
+            at(left, y) == "│" && at(right, y) == "│",
+            "{what}: row {y} [{}|{}]\n{}",
+            at(left, y),
+            at(right, y),
+            rows(t).join("\n")
+        );
+        y += 1;
+        assert!(y < v.len(), "{what}: no bottom\n{}", rows(t).join("\n"));
+    }
+    assert_eq!(at(right, y), "┘", "{what}");
+    (left, right, top..=y)
+}
+
+#[test]
+fn popups_keep_their_borders_over_chinese_text_at_every_offset_and_size() {
+    let fx = fixture();
+    // Summaries and notes whose wide characters fall on every column: ASCII
+    // prefixes of 0 to 3 shift them one column at a time.
+    let text = "楼上漏水，卫生间天花板渗水，电梯困人，秩序部已到场处理中，业主在国外，物业已联系其家属，明早七点半维修，";
+    for i in 0..4 {
+        let prefix = "abc".chars().take(i).collect::<String>();
+        let long = format!("{prefix}{text}{text}");
+        fx.call("1-0101", Kind::Repair, &long, Some("张三"));
+        for _ in 0..6 {
+            fx.api("王伟")
+                .submit(
+                    Command::Note {
+                        id: format!("R00{}", i + 1),
+                        text: long.clone(),
+                    },
+                    None,
+                )
+                .unwrap();
+        }
+    }
+    let mut straddled = 0;
+    for (w, h) in SIZES {
+        for lang in [Lang::En, Lang::Zh] {
+            for i in 0..4 {
+                for (name, open) in [("note", ch('n')), ("dispatch", ch('d')), ("help", ch('?'))] {
+                    let mut app = fx.app(lang);
+                    for _ in 0..i {
+                        app.key(key(KeyCode::Down));
+                    }
+                    app.key(key(KeyCode::Enter));
+                    let under = visible(&render(&app, w, h));
+                    app.key(open);
+                    let t = render(&app, w, h);
+                    let (left, right, rows_) = assert_frame_whole(
+                        &t,
+                        &under,
+                        &format!("{name} {w}x{h} {lang:?} R00{}", i + 1),
+                    );
+                    // Count the rows where a wide character covered an edge before the popup.
+                    for y in rows_ {
+                        if under[y][left].is_none() || under[y][right].is_none() {
+                            straddled += 1;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        straddled > 20,
+        "the test put wide characters under the edges: {straddled}"
+    );
+}
+
 #[test]
 fn a_small_window_is_told_politely_and_resizing_back_restores_the_screen() {
     let fx = fixture();

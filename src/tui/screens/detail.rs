@@ -102,10 +102,24 @@ impl Screen for Detail {
         let halves = [Constraint::Percentage(50), Constraint::Percentage(50)];
         let [probe, _] = Layout::horizontal(halves).areas(Rect::new(0, 0, area.width, 1));
         let field_cols = probe.width.saturating_sub(2) as usize;
-        let summary = wrap(&t.summary, field_cols.saturating_sub(11));
+        let summary_cols = field_cols.saturating_sub(11);
+        let mut summary = wrap(&t.summary, summary_cols);
         let extra = usize::from(t.related.is_some()) + usize::from(t.reopen_count > 0);
         let needed = (7 + summary.len() + extra + 2) as u16;
         let top_h = needed.max(11).min(area.height.saturating_sub(4));
+        // Longer than the window can hold: the last line shown says so.
+        let room = (top_h as usize).saturating_sub(2 + 7 + extra).max(1);
+        if summary.len() > room {
+            summary.truncate(room);
+            if let Some(last) = summary.last_mut() {
+                *last = if crate::display::width(last) < summary_cols {
+                    format!("{last}…")
+                } else {
+                    // Cut one column more than needed, so the mark always shows.
+                    crate::display::truncate(&format!("{last}  "), summary_cols)
+                };
+            }
+        }
         let [top, timeline, actions] = Layout::vertical([
             Constraint::Length(top_h),
             Constraint::Min(3),
