@@ -90,6 +90,10 @@ pub const SIGN_NAME: B = B::new(
     "接班人：输入姓名，回车签收 · Ctrl-R 拒签",
 );
 pub const REFUSE_REASON: B = B::new("Reason for refusing", "拒签原因");
+pub const SIGN_FROM: B = B::new("Outgoing", "交班人");
+pub const SIGN_TO: B = B::new("Incoming", "接班人");
+pub const SIGN_AT: B = B::new("handed over", "交班时间");
+pub const ACTIVE_EMERGENCIES: B = B::new("emergencies", "紧急事件");
 pub const NO_HANDOVER: B = B::new(
     "No handover is waiting for a signature.",
     "没有待签收的交接班。",
