@@ -295,6 +295,42 @@ fn the_picker_shows_every_plan_name_whole_and_the_location_title_fits_at_every_s
 }
 
 #[test]
+fn the_incident_report_is_written_from_the_runner_and_its_path_shown_in_both_languages() {
+    for (lang, filter, said) in [
+        (Lang::En, "lift", "Incident report of EM1 written: "),
+        (Lang::Zh, "电梯", "EM1 事件报告已写出："),
+    ] {
+        let fx = fixture();
+        let mut app = fx.app("王伟", lang);
+        start_lift_run(&mut app, filter, "");
+        app.key(ch('r'));
+        let s = screen_at(&app, 200, 50);
+        assert!(s.contains(said), "{lang:?}: {s}");
+        let reports: Vec<_> = std::fs::read_dir(fx.dir.path().join("reports"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        assert_eq!(reports.len(), 1, "{reports:?}");
+        let name = reports[0]
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .to_string();
+        assert!(s.contains(&name), "the path is shown: {s}");
+        let d = fx.desk.lock().unwrap();
+        let last = d.store().get(d.head().seq).unwrap().unwrap();
+        assert!(
+            matches!(
+                last.body.event,
+                dutydesk::domain::Event::IncidentReportWritten { .. }
+            ),
+            "{:?}",
+            last.body.event
+        );
+    }
+}
+
+#[test]
 fn the_runner_in_chinese_and_the_banner_jumps_back_to_it() {
     let fx = fixture();
     let mut app = fx.app("王伟", Lang::Zh);

@@ -87,7 +87,9 @@ impl Ctx {
             Ctx::Confirm => &[Yes, No],
             Ctx::Help => &[Back, Up, Down, PageUp, PageDown, Top, Bottom],
             Ctx::Plans => &[Up, Down, Choose, Back],
-            Ctx::Runner => &[Back, Help, Up, Down, StepDone, StepSkip, RunNote, RunClose],
+            Ctx::Runner => &[
+                Back, Help, Up, Down, StepDone, StepSkip, RunNote, RunReport, RunClose,
+            ],
             Ctx::Handover => &[Save, NextField, PrevField, PageUp, PageDown, Discard],
             Ctx::Sign => &[Submit, Refuse, Back],
         }
@@ -135,6 +137,7 @@ pub enum Act {
     StepSkip,
     RunNote,
     RunClose,
+    RunReport,
     Handover,
     Sign,
     Refuse,
@@ -181,6 +184,7 @@ impl Act {
             Act::StepSkip => "step_skip",
             Act::RunNote => "run_note",
             Act::RunClose => "run_close",
+            Act::RunReport => "run_report",
             Act::Handover => "handover",
             Act::Sign => "sign",
             Act::Refuse => "refuse",

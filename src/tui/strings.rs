@@ -202,6 +202,14 @@ pub fn saved_ticket(lang: Lang, id: &str) -> String {
     }
 }
 
+/// "Incident report of EM1 written: /data/reports/2026-11-25-EM1.md".
+pub fn report_written(lang: Lang, run: &str, path: &str) -> String {
+    match lang {
+        Lang::En => format!("Incident report of {run} written: {path}"),
+        Lang::Zh => format!("{run} 事件报告已写出：{path}"),
+    }
+}
+
 /// Where the help is scrolled to: "12–30 of 54 ↓ more" / "第 12–30 行，共 54 行 ↓ 还有".
 pub fn lines_shown(lang: Lang, from: usize, to: usize, total: usize, more: bool) -> String {
     let more = match (lang, more) {
@@ -365,6 +373,10 @@ pub fn describe(act: Act, lang: Lang) -> &'static str {
         ),
         Act::RunNote => B::new("add a note to the run", "添加应急备注"),
         Act::RunClose => B::new("close the run", "结束应急"),
+        Act::RunReport => B::new(
+            "write the incident report (shows where)",
+            "写出事件报告（显示文件位置）",
+        ),
         Act::Handover => B::new("hand the shift over", "交班"),
         Act::Sign => B::new("sign (or refuse) the handover", "签收（或拒签）交接班"),
         Act::Refuse => B::new("refuse to sign, with a reason", "拒签（需原因）"),
@@ -405,6 +417,7 @@ pub fn hint(act: Act, lang: Lang) -> &'static str {
         Act::StepSkip => B::new("skip", "跳过"),
         Act::RunNote => B::new("note", "备注"),
         Act::RunClose => B::new("close run", "结束"),
+        Act::RunReport => B::new("report", "报告"),
         Act::Handover => B::new("handover", "交班"),
         Act::Sign => B::new("sign", "签收"),
         Act::Refuse => B::new("refuse", "拒签"),

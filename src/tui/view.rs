@@ -47,7 +47,10 @@ fn draw_status(app: &App, f: &mut Frame, area: Rect) {
         let style = if s.error { th.error } else { th.ok };
         let mark = if s.error { "! " } else { "" };
         f.render_widget(
-            Paragraph::new(Line::styled(format!(" {mark}{}", s.text), style)),
+            Paragraph::new(Line::styled(
+                crate::display::truncate(&format!(" {mark}{}", s.text), area.width as usize),
+                style,
+            )),
             area,
         );
         return;
@@ -97,7 +100,7 @@ fn rank(act: crate::tui::keymap::Act) -> u8 {
     match act {
         Back | Quit | Yes | No | Save | Submit | Choose | Apply => 0,
         New | Open | StepDone | StepSkip | Sign | Handover | Refuse => 1,
-        RunNote | RunClose | Filter | Clear | Accept | Discard | Emergency | Jump => 2,
+        RunNote | RunReport | RunClose | Filter | Clear | Accept | Discard | Emergency | Jump => 2,
         _ => 3,
     }
 }

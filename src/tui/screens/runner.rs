@@ -174,6 +174,24 @@ impl Screen for Runner {
                 );
                 return Flow::Push(Box::new(ask));
             }
+            Some(Act::RunReport) => {
+                match app.submit(Command::EmergencyReport { run: id.clone() }) {
+                    Ok(done) => {
+                        // The desk wrote the file; the path is what it recorded.
+                        let path = done.records.iter().find_map(|r| match &r.body.event {
+                            crate::domain::Event::IncidentReportWritten { path, .. } => {
+                                Some(path.clone())
+                            }
+                            _ => None,
+                        });
+                        match path {
+                            Some(p) => app.info(s::report_written(l, &id, &p)),
+                            None => app.info(format!("{} {id}", tr(s::DONE_OK, l))),
+                        }
+                    }
+                    Err(e) => app.error(app.failure(&e)),
+                }
+            }
             Some(Act::RunClose) => match app.submit(Command::EmergencyClose { run: id.clone() }) {
                 Ok(_) => app.info(format!("{id} {}", tr(s::CLOSED, l))),
                 Err(e) => app.error(app.failure(&e)),
