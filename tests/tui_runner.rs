@@ -331,6 +331,38 @@ fn the_incident_report_is_written_from_the_runner_and_its_path_shown_in_both_lan
 }
 
 #[test]
+fn the_handover_preview_is_laid_out_in_columns_without_markdown_at_every_size() {
+    use unicode_width::UnicodeWidthStr;
+    for (w, h) in [(80, 24), (120, 35), (200, 50)] {
+        for (lang, filter) in [(Lang::En, "lift"), (Lang::Zh, "电梯")] {
+            let fx = fixture();
+            let mut app = fx.app("王伟", lang);
+            start_lift_run(&mut app, filter, "3-A");
+            app.key(key(KeyCode::Esc));
+            app.key(ch('h'));
+            let s = screen_at(&app, w, h);
+            for md in ["|---", "| |", "**", "`"] {
+                assert!(!s.contains(md), "{w}x{h} {lang:?}: {md} in\n{s}");
+            }
+            // The key/value rows align their values in one column.
+            let col = |label: &str| {
+                let row = s.lines().find(|r| r.contains(label))?;
+                let at = row.find(label)? + label.len();
+                let rest = &row[at..];
+                let pad = rest.len() - rest.trim_start().len();
+                Some(UnicodeWidthStr::width(&row[..at + pad]))
+            };
+            let out = col("交班人 Outgoing");
+            let start = col("开始 Started");
+            assert!(
+                out.is_some() && out == start,
+                "{w}x{h} {lang:?}: {out:?} {start:?}\n{s}"
+            );
+        }
+    }
+}
+
+#[test]
 fn the_runner_in_chinese_and_the_banner_jumps_back_to_it() {
     let fx = fixture();
     let mut app = fx.app("王伟", Lang::Zh);

@@ -6,6 +6,7 @@ pub mod header;
 pub mod history;
 pub mod input;
 pub mod popup;
+pub mod report_view;
 
 pub use popup::popup;
 
