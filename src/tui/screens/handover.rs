@@ -284,6 +284,7 @@ impl Screen for HandoverScreen {
         } else {
             format!(" {} · {} ", tr(s::PREVIEW, l), tr(s::HANDOVER_KEYS, l))
         };
+        let title = crate::display::truncate(&title, preview.width as usize);
         f.render_widget(
             Paragraph::new(body)
                 .wrap(Wrap { trim: false })

@@ -74,7 +74,9 @@ impl Screen for HelpScreen {
         Ctx::Help
     }
 
-    fn key(&mut self, _app: &mut App, _ev: &KeyEvent, act: Option<Act>) -> Flow {
+    fn key(&mut self, app: &mut App, _ev: &KeyEvent, act: Option<Act>) -> Flow {
+        // Keys may come before the first draw: the length is known from the text.
+        self.total.set(self.lines(app).len());
         let at = self.scroll.get();
         let page = self.page.get().max(1);
         match act {

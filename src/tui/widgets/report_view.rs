@@ -45,7 +45,7 @@ pub fn lines(md: &str, cols: usize, looks: &Looks) -> Vec<Line<'static>> {
 
 /// `|---|---|`: the Markdown line under a table's header.
 fn is_rule(t: &str) -> bool {
-    t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' '))
+    t.contains('-') && t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' '))
 }
 
 /// The cells of a table row, with `\|` kept as a bar.
@@ -81,13 +81,18 @@ fn plain(s: &str) -> String {
 /// widest columns narrowed (cut with "…") until the row fits in `cols`.
 fn layout(rows: &[Vec<String>], cols: usize, looks: &Looks) -> Vec<Line<'static>> {
     let n = rows.iter().map(Vec::len).max().unwrap_or(0);
+    // Sized by the data: a long bilingual header is cut before the data is.
     let mut w: Vec<usize> = (0..n)
         .map(|i| {
-            rows.iter()
+            let data = rows
+                .iter()
+                .skip(1)
                 .filter_map(|r| r.get(i))
                 .map(|c| width(c))
                 .max()
-                .unwrap_or(0)
+                .unwrap_or(0);
+            let head = rows.first().and_then(|r| r.get(i)).map_or(0, |c| width(c));
+            data.max(head.min(4))
         })
         .collect();
     let gaps = 2 * n.saturating_sub(1);
