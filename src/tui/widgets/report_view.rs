@@ -158,7 +158,7 @@ mod tests {
             t.contains(&"开始 Started     2026-11-25 19:00".to_string()),
             "{t:?}"
         );
-        assert!(t.contains(&"R001     卫生间漏水 a|b".to_string()), "{t:?}");
+        assert!(t.contains(&"R001  卫生间漏水 a|b".to_string()), "{t:?}");
         // Narrow: every row fits, the cut cell ends in "…".
         for l in text(md, 20) {
             assert!(width(&l) <= 20, "{l}");
