@@ -273,6 +273,20 @@ impl Desk {
                 Err(e) => decision.warnings.push(exports_pending(shift, &e, true)),
             }
         }
+        // A signature completes the outgoing shift's report: the desk writes its
+        // files again, signed, and records them (the manager files the signed one).
+        let signed = records.iter().find_map(|r| match &r.body.event {
+            Event::HandoverAccepted { shift, .. } => {
+                self.state.shifts.get(*shift).and_then(|s| s.from_shift)
+            }
+            _ => None,
+        });
+        if let (Some(shift), true) = (signed, self.evidence.is_some()) {
+            match self.write_exports(shift, actor, None, false) {
+                Ok(more) => records.extend(more),
+                Err(e) => decision.warnings.push(exports_pending(shift, &e, true)),
+            }
+        }
         decision.warnings.append(&mut late);
         Ok(Committed {
             records,

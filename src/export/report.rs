@@ -30,7 +30,7 @@ where
     emergencies(&mut o, slice, tz);
     counts(&mut o, slice, targets);
     chain_head(&mut o, slice);
-    signatures(&mut o, slice);
+    signatures(&mut o, slice, tz);
     o
 }
 
@@ -416,23 +416,46 @@ fn chain_head(o: &mut String, slice: &Slice) {
     }
 }
 
-fn signatures(o: &mut String, slice: &Slice) {
-    let out = slice
-        .shift()
-        .map(|s| s.operator.clone())
-        .unwrap_or_default();
-    let inc = slice
-        .next_shift()
-        .map(|s| s.operator.clone())
-        .unwrap_or_default();
+fn signatures<Tz: TimeZone>(o: &mut String, slice: &Slice, tz: &Tz)
+where
+    Tz::Offset: std::fmt::Display,
+{
+    let t = |at: i64| local_time(at, tz, TIME);
+    let blank = (
+        "____________________".to_string(),
+        "________________".to_string(),
+    );
+    // Who signed in the log, and when: the handover for the outgoing operator,
+    // the acceptance for the incoming one. Blank lines to sign on paper otherwise.
+    let (out, out_sig) = match slice.shift() {
+        Some(s) => (
+            s.operator.clone(),
+            s.ended_at_us
+                .map(|e| (format!("{} (已交班 handed over)", s.operator), t(e)))
+                .unwrap_or_else(|| blank.clone()),
+        ),
+        None => (String::new(), blank.clone()),
+    };
+    let (inc, inc_sig) = match slice.next_shift() {
+        Some(n) => (
+            n.operator.clone(),
+            match (n.accepted, n.accepted_at_us) {
+                (true, Some(at)) => (format!("{} (已签收 signed)", n.operator), t(at)),
+                _ => blank.clone(),
+            },
+        ),
+        None => (String::new(), blank),
+    };
     let _ = writeln!(o, "## 签字 Signatures\n");
     // Plain lines, not a table: they print with room to sign, rendered or raw.
     let _ = writeln!(
         o,
-        "交班人 Outgoing: {out}\u{3000}\u{3000}签字 Signature: ____________________\u{3000}\u{3000}时间 Time: ________________\n"
+        "交班人 Outgoing: {out}\u{3000}\u{3000}签字 Signature: {}\u{3000}\u{3000}时间 Time: {}\n",
+        out_sig.0, out_sig.1
     );
     let _ = writeln!(
         o,
-        "接班人 Incoming: {inc}\u{3000}\u{3000}签字 Signature: ____________________\u{3000}\u{3000}时间 Time: ________________"
+        "接班人 Incoming: {inc}\u{3000}\u{3000}签字 Signature: {}\u{3000}\u{3000}时间 Time: {}",
+        inc_sig.0, inc_sig.1
     );
 }

@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::str::FromStr;
 
-use crate::domain::Missing;
+use crate::domain::{Event, Missing};
 use crate::error::DeskError;
 use crate::seam::DeskApi;
 use crate::state::{Shift, State, Ticket};
@@ -117,10 +117,32 @@ impl Slice {
     ) -> Result<Slice, DeskError> {
         let mut state = State::new();
         let mut kept = Vec::new();
+        let ended_shift = |state: &State| {
+            span.shift.filter(|id| {
+                state
+                    .shifts
+                    .get(*id)
+                    .is_some_and(|s| s.ended_at_us.is_some())
+            })
+        };
         for rec in records {
             let rec = rec?;
             if rec.body.seq > span.last {
-                break;
+                // After an ended shift, only the incoming operator's signature is
+                // read on: the report a manager files is the signed one.
+                let Some(id) = ended_shift(&state) else {
+                    break;
+                };
+                if let Event::HandoverAccepted { shift, .. } = &rec.body.event {
+                    if state.shifts.successor(id).map(|n| n.id) == Some(*shift) {
+                        if let Some(n) = state.shifts.get_mut(*shift) {
+                            n.accepted = true;
+                            n.accepted_at_us = Some(rec.body.at_us);
+                        }
+                        break;
+                    }
+                }
+                continue;
             }
             state.apply(&rec);
             if rec.body.seq >= span.first {
@@ -201,7 +223,8 @@ pub fn load(api: &mut dyn DeskApi, sel: Selection, now_us: i64) -> Result<Slice,
     let span = resolve(&snap.state, sel)?;
     let mut records = Vec::new();
     let mut from = 1;
-    while from <= span.last {
+    // Past the span too: an ended shift's report carries the signature that followed it.
+    while from <= snap.state.seq {
         let batch = api.records(from, 65_536)?;
         let Some(last) = batch.last() else { break };
         from = last.body.seq + 1;

@@ -68,11 +68,12 @@ impl Surface for Dashboard<'_> {
             Hint::RunNote { .. } => {
                 self.press(Ctx::Runner, Act::RunNote, lang, "to add it", "补记")
             }
-            Hint::RunReport { run } if zh => {
-                format!("请在命令行运行 dutydesk emergency report {run}")
-            }
             Hint::RunReport { run } => {
-                format!("write it from the command line: dutydesk emergency report {run}")
+                let k = self.key(Ctx::Runner, Act::RunReport);
+                match lang {
+                    Lang::En => format!("press {k} in the runner of {run} to write it"),
+                    Lang::Zh => format!("在 {run} 的应急界面按 {k} 写出报告"),
+                }
             }
             Hint::RunClose { .. } => {
                 let k = self.key(Ctx::Runner, Act::RunClose);

@@ -77,6 +77,10 @@ pub const HANDED_OVER: B = B::new("Handed over; files written", "已交班，文
 pub const CONCERNS: B = B::new("Before handing over", "交班前请注意");
 pub const SIGN_TITLE: B = B::new("Sign the handover", "签收交接班");
 pub const REFUSE_REASON: B = B::new("Reason for refusing", "拒签原因");
+pub const SIGN_FROM: B = B::new("Outgoing", "交班人");
+pub const SIGN_TO: B = B::new("Incoming", "接班人");
+pub const SIGN_AT: B = B::new("handed over", "交班时间");
+pub const ACTIVE_EMERGENCIES: B = B::new("emergencies", "紧急事件");
 pub const NO_HANDOVER: B = B::new(
     "No handover is waiting for a signature.",
     "没有待签收的交接班。",
@@ -189,6 +193,27 @@ pub fn saved_ticket(lang: Lang, id: &str) -> String {
     match lang {
         Lang::En => format!("Saved {id}"),
         Lang::Zh => format!("已登记 {id}"),
+    }
+}
+
+/// "Incident report of EM1 written: /data/reports/2026-11-25-EM1.md".
+pub fn report_written(lang: Lang, run: &str, path: &str) -> String {
+    match lang {
+        Lang::En => format!("Incident report of {run} written: {path}"),
+        Lang::Zh => format!("{run} 事件报告已写出：{path}"),
+    }
+}
+
+/// Where the help is scrolled to: "12–30 of 54 ↓ more" / "第 12–30 行，共 54 行 ↓ 还有".
+pub fn lines_shown(lang: Lang, from: usize, to: usize, total: usize, more: bool) -> String {
+    let more = match (lang, more) {
+        (_, false) => "",
+        (Lang::En, true) => " ↓ more",
+        (Lang::Zh, true) => " ↓ 还有",
+    };
+    match lang {
+        Lang::En => format!("{from}–{to} of {total}{more}"),
+        Lang::Zh => format!("第 {from}–{to} 行，共 {total} 行{more}"),
     }
 }
 
@@ -357,6 +382,10 @@ pub fn describe(act: Act, lang: Lang) -> &'static str {
         ),
         Act::RunNote => B::new("add a note to the run", "添加应急备注"),
         Act::RunClose => B::new("close the run", "结束应急"),
+        Act::RunReport => B::new(
+            "write the incident report (shows where)",
+            "写出事件报告（显示文件位置）",
+        ),
         Act::Handover => B::new("hand the shift over", "交班"),
         Act::Sign => B::new("sign (or refuse) the handover", "签收（或拒签）交接班"),
         Act::Refuse => B::new("refuse to sign, with a reason", "拒签（需原因）"),
@@ -416,6 +445,7 @@ pub fn hint(act: Act, lang: Lang) -> &'static str {
         Act::StepSkip => B::new("skip", "跳过"),
         Act::RunNote => B::new("note", "备注"),
         Act::RunClose => B::new("close run", "结束"),
+        Act::RunReport => B::new("report", "报告"),
         Act::Handover => B::new("handover", "交班"),
         Act::Sign => B::new("sign", "签收"),
         Act::Refuse => B::new("refuse", "拒签"),

@@ -10,7 +10,7 @@ use crate::tui::app::App;
 use crate::tui::keymap::Ctx;
 use crate::tui::screens::queue;
 use crate::tui::strings;
-use crate::tui::widgets::header;
+use crate::tui::widgets::{fit, header};
 
 pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;
@@ -52,14 +52,18 @@ fn draw_status(app: &App, f: &mut Frame, area: Rect) {
         let style = if s.error { th.error } else { th.ok };
         let mark = if s.error { "! " } else { "" };
         f.render_widget(
-            Paragraph::new(Line::styled(format!(" {mark}{}", s.text), style)),
+            Paragraph::new(Line::styled(
+                crate::display::truncate(&format!(" {mark}{}", s.text), area.width as usize),
+                style,
+            )),
             area,
         );
         return;
     }
-    // Key hints for whatever has the keyboard, from the keymap.
+    // Key hints for whatever has the keyboard, from the keymap; when they do
+    // not all fit, the least needed go first, each whole, and help stays last.
     let ctx = app.ctx();
-    let mut spans = vec![Span::raw(" ")];
+    let mut items: Vec<(String, String, u8)> = Vec::new();
     for (act, keys) in app.keymap.entries(ctx).into_iter() {
         if matches!(
             act,
@@ -74,20 +78,36 @@ fn draw_status(app: &App, f: &mut Frame, area: Rect) {
         {
             continue;
         }
-        spans.push(Span::styled(keys, th.key));
-        spans.push(Span::raw(format!(" {}  ", short(act, app))));
+        items.push((keys, short(act, app), rank(act)));
     }
     if ctx != Ctx::Help {
-        spans.push(Span::styled(
+        items.push((
             app.keymap.keys(Ctx::Global, crate::tui::keymap::Act::Help),
-            th.key,
+            strings::tr(strings::HELP, app.lang).to_string(),
+            0,
         ));
-        spans.push(Span::raw(format!(
-            " {}",
-            strings::tr(strings::HELP, app.lang)
-        )));
+    }
+    let mut spans = vec![Span::raw(" ")];
+    let shown = fit::hints(&items, area.width as usize);
+    let n = shown.len();
+    for (i, (keys, word)) in shown.into_iter().enumerate() {
+        spans.push(Span::styled(keys, th.key));
+        let gap = if i + 1 < n { "  " } else { "" };
+        spans.push(Span::raw(format!(" {word}{gap}")));
     }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// How long a hint stays when the line is short of room (lower stays longer):
+/// leaving and the screen's main moves first, moving between views last.
+fn rank(act: crate::tui::keymap::Act) -> u8 {
+    use crate::tui::keymap::Act::*;
+    match act {
+        Back | Quit | Yes | No | Save | Submit | Choose | Apply => 0,
+        New | Open | StepDone | StepSkip | Sign | Handover | Refuse => 1,
+        RunNote | RunReport | RunClose | Filter | Clear | Accept | Discard | Emergency | Jump => 2,
+        _ => 3,
+    }
 }
 
 /// A word or two for the hint line.

@@ -56,7 +56,12 @@ impl Fixture {
 
 /// The 80x24 screen as text; a wide character's second cell is skipped.
 fn screen(app: &App) -> String {
-    rows(&render(app, 80, 24)).join("\n")
+    screen_at(app, 80, 24)
+}
+
+/// The screen at `w` x `h` as text.
+fn screen_at(app: &App, w: u16, h: u16) -> String {
+    rows(&render(app, w, h)).join("\n")
 }
 
 /// The text inside the dialog's frame, its wrapped rows joined.
@@ -251,6 +256,168 @@ fn the_picker_filters_and_starts_a_run_that_the_runner_shows_in_english() {
     );
 }
 
+/// Step rows of the runner on screen: (step number, the row).
+fn step_rows(s: &str) -> Vec<(u32, String)> {
+    s.lines()
+        .filter_map(|row| {
+            let c: Vec<char> = row.chars().collect();
+            let state: String = c.get(1..4)?.iter().collect();
+            if !["[ ]", "[x]", "[-]"].contains(&state.as_str()) {
+                return None;
+            }
+            let n: String = c.get(4..6)?.iter().collect();
+            Some((n.trim().parse().ok()?, row.to_string()))
+        })
+        .collect()
+}
+
+#[test]
+fn every_phone_number_of_the_runner_is_whole_at_every_size_in_both_languages() {
+    for (w, h) in [(80, 24), (120, 35), (200, 50)] {
+        for lang in [Lang::En, Lang::Zh] {
+            for (i, plan) in ["elevator", "gas"].iter().enumerate() {
+                let fx = fixture();
+                let mut app = fx.app("王伟", lang);
+                app.key(ch('!'));
+                typ(&mut app, plan);
+                app.key(key(KeyCode::Enter));
+                app.key(key(KeyCode::Enter));
+                let run = fx.desk.lock().unwrap().state().run("EM1").cloned().unwrap();
+                let mut seen = std::collections::BTreeSet::new();
+                for _ in 0..run.steps.len() {
+                    let s = screen_at(&app, w, h);
+                    for (n, row) in step_rows(&s) {
+                        let step = &run.steps[n as usize - 1];
+                        if let Some(phone) = &step.contact_phone {
+                            assert!(
+                                row.contains(phone.as_str()),
+                                "{w}x{h} {lang:?} plan {i} step {n}: {phone} cut in\n{s}"
+                            );
+                        }
+                        assert!(!row.trim_end().ends_with('-'), "{row}");
+                        seen.insert(n);
+                    }
+                    app.key(key(KeyCode::Down));
+                }
+                assert_eq!(
+                    seen.len(),
+                    run.steps.len(),
+                    "{w}x{h}: every step was listed"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn the_picker_shows_every_plan_name_whole_and_the_location_title_fits_at_every_size() {
+    use dutydesk::tui::strings::location_prompt;
+    for (w, h) in [(80, 24), (120, 35), (200, 50)] {
+        for lang in [Lang::En, Lang::Zh] {
+            let fx = fixture();
+            let mut app = fx.app("王伟", lang);
+            app.key(ch('!'));
+            let s = screen_at(&app, w, h);
+            let plans = app.plans.all.clone();
+            for p in &plans {
+                let name = if lang == Lang::En {
+                    &p.name_en
+                } else {
+                    &p.name_zh
+                };
+                assert!(
+                    s.contains(name.as_str()),
+                    "{w}x{h} {lang:?}: {name} in\n{s}"
+                );
+            }
+            // The longest name, chosen: the location prompt's title is whole.
+            let longest = plans
+                .iter()
+                .enumerate()
+                .max_by_key(|(_, p)| p.name_en.len() + p.name_zh.len())
+                .map(|(i, _)| i)
+                .unwrap();
+            for _ in 0..longest {
+                app.key(key(KeyCode::Down));
+            }
+            app.key(key(KeyCode::Enter));
+            let s = screen_at(&app, w, h);
+            assert!(
+                s.contains(&location_prompt(lang, &dutydesk::tui::Keymap::builtin())),
+                "{w}x{h} {lang:?}: the title\n{s}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_incident_report_is_written_from_the_runner_and_its_path_shown_in_both_languages() {
+    for (lang, filter, said) in [
+        (Lang::En, "lift", "Incident report of EM1 written: "),
+        (Lang::Zh, "电梯", "EM1 事件报告已写出："),
+    ] {
+        let fx = fixture();
+        let mut app = fx.app("王伟", lang);
+        start_lift_run(&mut app, filter, "");
+        app.key(ch('r'));
+        let s = screen_at(&app, 200, 50);
+        assert!(s.contains(said), "{lang:?}: {s}");
+        let reports: Vec<_> = std::fs::read_dir(fx.dir.path().join("reports"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        assert_eq!(reports.len(), 1, "{reports:?}");
+        let name = reports[0]
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .to_string();
+        assert!(s.contains(&name), "the path is shown: {s}");
+        let d = fx.desk.lock().unwrap();
+        let last = d.store().get(d.head().seq).unwrap().unwrap();
+        assert!(
+            matches!(
+                last.body.event,
+                dutydesk::domain::Event::IncidentReportWritten { .. }
+            ),
+            "{:?}",
+            last.body.event
+        );
+    }
+}
+
+#[test]
+fn the_handover_preview_is_laid_out_in_columns_without_markdown_at_every_size() {
+    use unicode_width::UnicodeWidthStr;
+    for (w, h) in [(80, 24), (120, 35), (200, 50)] {
+        for (lang, filter) in [(Lang::En, "lift"), (Lang::Zh, "电梯")] {
+            let fx = fixture();
+            let mut app = fx.app("王伟", lang);
+            start_lift_run(&mut app, filter, "3-A");
+            app.key(key(KeyCode::Esc));
+            app.key(ch('h'));
+            let s = screen_at(&app, w, h);
+            for md in ["|---", "| |", "**", "`"] {
+                assert!(!s.contains(md), "{w}x{h} {lang:?}: {md} in\n{s}");
+            }
+            // The key/value rows align their values in one column.
+            let col = |label: &str| {
+                let row = s.lines().find(|r| r.contains(label))?;
+                let at = row.find(label)? + label.len();
+                let rest = &row[at..];
+                let pad = rest.len() - rest.trim_start().len();
+                Some(UnicodeWidthStr::width(&row[..at + pad]))
+            };
+            let out = col("交班人 Outgoing");
+            let start = col("开始 Started");
+            assert!(
+                out.is_some() && out == start,
+                "{w}x{h} {lang:?}: {out:?} {start:?}\n{s}"
+            );
+        }
+    }
+}
+
 #[test]
 fn the_runner_in_chinese_and_the_banner_jumps_back_to_it() {
     let fx = fixture();
@@ -343,8 +510,17 @@ fn handover_on_a_single_console_in_english_writes_the_files_and_is_signed_by_nam
         "{s}"
     );
 
-    // The incoming operator signs at this console by typing their name.
+    // The incoming operator signs at this console by typing their name; the
+    // dialog says what is being signed.
     app.key(ch('S'));
+    let s = screen(&app);
+    for want in [
+        "Shift 1 · Outgoing 王伟 · handed over 21:00 · Incoming 李梅",
+        "│open 1 · to dispatch 1 · to call back 0 · overdue 0 · emergencies 1",
+        "Note for the next shift: EM1 still running",
+    ] {
+        assert!(s.contains(want), "{want}: {s}");
+    }
     typ(&mut app, "李");
     app.key(key(KeyCode::Enter));
     assert!(screen(&app).contains("addressed to 李梅"));
@@ -397,6 +573,12 @@ fn handover_in_chinese_and_signing_or_refusing_from_the_incoming_session() {
     inc.key(key(KeyCode::Enter));
     assert!(inc.state.shifts.awaiting_signature().is_some());
     inc.key(ch('S'));
+    let s = screen(&inc);
+    assert!(s.contains("班次 1 · 交班人 王伟 · 交班时间 "), "{s}");
+    assert!(
+        s.contains("│未结 1 · 待派工 1 · 待回访 0 · 超时 0 · 紧急事件 1"),
+        "{s}"
+    );
     inc.key(key(KeyCode::Enter));
     assert!(screen(&inc).contains("班次 2 已由 李梅 签收"));
 }

@@ -9,7 +9,9 @@ use dutydesk::clock::ManualClock;
 use dutydesk::domain::{Actor, Command, Kind, Lang};
 use dutydesk::tui::{App, Keymap, Theme};
 use dutydesk::{Desk, DeskApi, Local};
+use ratatui::backend::TestBackend;
 use ratatui::style::{Color, Modifier};
+use ratatui::Terminal;
 
 use crate::support::keys::{ch, ctrl, key, typ};
 use crate::support::screen::{evening, render, rows};
@@ -464,6 +466,259 @@ fn help_lists_every_key_of_the_screen_from_the_keymap_in_both_languages() {
     assert!(
         s.contains("保存") && s.contains("Ctrl-s") && s.contains("下一项"),
         "{s}"
+    );
+}
+
+const SIZES: [(u16, u16); 3] = [(80, 24), (120, 35), (200, 50)];
+
+#[test]
+fn help_scrolls_to_its_end_and_says_where_it_is_at_every_size_in_both_languages() {
+    let fx = fixture();
+    for (w, h) in SIZES {
+        for lang in [Lang::En, Lang::Zh] {
+            let (first, last) = match lang {
+                Lang::En => ("log a new call", "show the active emergency (cycles)"),
+                Lang::Zh => ("登记新来电", "查看进行中的紧急事件（轮换）"),
+            };
+            let mut app = fx.app(lang);
+            app.key(ch('?'));
+            let top = rows(&render(&app, w, h)).join("\n");
+            assert!(top.contains(first), "{w}x{h} {lang:?}: {top}");
+            let whole = top.contains(last);
+            let more = if lang == Lang::En {
+                "↓ more"
+            } else {
+                "↓ 还有"
+            };
+            if !whole {
+                // Not all of it fits: the help says where it is and that there is more.
+                assert!(top.contains(more), "{w}x{h} {lang:?}: {top}");
+            }
+            app.key(key(KeyCode::End));
+            let end = rows(&render(&app, w, h)).join("\n");
+            assert!(end.contains(last), "{w}x{h} {lang:?} End: {end}");
+            assert!(
+                !end.contains(more),
+                "{w}x{h} {lang:?}: nothing more below: {end}"
+            );
+            if !whole {
+                assert!(!end.contains(first), "{w}x{h} {lang:?}: scrolled: {end}");
+                let of = if lang == Lang::En { " of " } else { "，共 " };
+                assert!(end.contains(of), "{w}x{h} {lang:?}: position: {end}");
+                app.key(key(KeyCode::PageUp));
+                app.key(key(KeyCode::Home));
+                let back = rows(&render(&app, w, h)).join("\n");
+                assert!(back.contains(first), "{w}x{h} {lang:?} Home: {back}");
+                app.key(key(KeyCode::PageDown));
+                let down = rows(&render(&app, w, h)).join("\n");
+                assert!(!down.contains(first), "{w}x{h} {lang:?} PgDn: {down}");
+            }
+        }
+    }
+}
+
+#[test]
+fn the_hint_line_fits_dropping_whole_hints_and_keeps_sign_and_help_at_every_size() {
+    use dutydesk::tui::keymap::Act;
+    use dutydesk::tui::strings::{hint, tr, HELP};
+    let fx = fixture();
+    fx.evening();
+    for (w, h) in SIZES {
+        for lang in [Lang::En, Lang::Zh] {
+            let mut app = fx.app(lang);
+            for screen_keys in [vec![], vec![key(KeyCode::Enter)]] {
+                for k in screen_keys {
+                    app.key(k);
+                }
+                let all = rows(&render(&app, w, h));
+                let line = all.last().unwrap().trim_end().to_string();
+                let help = format!("F1 {}", tr(HELP, lang));
+                assert!(line.ends_with(&help), "{w}x{h} {lang:?}: [{line}]");
+                // Every hint shown is a whole key and word, two spaces apart.
+                for part in line.trim().split("  ") {
+                    assert!(part.contains(' '), "{w}x{h} {lang:?}: [{part}] in [{line}]");
+                }
+            }
+            app.key(key(KeyCode::Esc));
+            let line = rows(&render(&app, w, h)).last().unwrap().clone();
+            assert!(
+                line.contains(&format!("S {}", hint(Act::Sign, lang))),
+                "{w}x{h}: [{line}]"
+            );
+        }
+    }
+}
+
+/// The text of columns `x0..x1` of every row, as a terminal shows it.
+fn columns(t: &Terminal<TestBackend>, x0: u16, x1: u16) -> Vec<String> {
+    let buf = t.backend().buffer();
+    (0..buf.area.height)
+        .map(|y| {
+            let mut s = String::new();
+            let mut x = x0;
+            while x < x1 {
+                let sym = buf[(x, y)].symbol();
+                s.push_str(sym);
+                x += unicode_width::UnicodeWidthStr::width(sym).max(1) as u16;
+            }
+            s
+        })
+        .collect()
+}
+
+#[test]
+fn the_detail_shows_the_whole_summary_and_timeline_at_every_size_in_both_languages() {
+    let fx = fixture();
+    let summary = "Water through the bathroom ceiling since 22:40, dripping on the \
+        light 楼上漏水，卫生间天花板渗水，已用盆接水，怀疑是3-1602的水管";
+    fx.call("1-0101", Kind::Repair, summary, Some("张三"));
+    let note = "Plumber Wang will come at 07:30 with the key from security; the owner of \
+        3-1602 is abroad 业主在国外，物业已联系其家属，明早七点半维修";
+    fx.api("王伟")
+        .submit(
+            Command::Note {
+                id: "R001".into(),
+                text: note.into(),
+            },
+            None,
+        )
+        .unwrap();
+    let squash = |s: &str| s.replace([' ', '│'], "");
+    for (w, h) in SIZES {
+        for lang in [Lang::En, Lang::Zh] {
+            let mut app = fx.app(lang);
+            app.key(key(KeyCode::Enter));
+            let t = render(&app, w, h);
+            let left = columns(&t, 0, w / 2).concat();
+            assert!(
+                squash(&left).contains(&squash(summary)),
+                "{w}x{h} {lang:?}: the whole summary\n{}",
+                rows(&t).join("\n")
+            );
+            // The note wraps under its text: scrolling the timeline reaches its end.
+            let mut seen = squash(&columns(&t, 0, w).concat());
+            for _ in 0..4 {
+                app.key(key(KeyCode::Down));
+                seen.push_str(&squash(&rows(&render(&app, w, h)).concat()));
+            }
+            assert!(
+                seen.contains("明早七点半维修") && seen.contains("Plumber"),
+                "{w}x{h} {lang:?}: the whole note\n{}",
+                rows(&t).join("\n")
+            );
+        }
+    }
+}
+
+/// What a terminal shows in each cell: a wide character hides the cell after it.
+fn visible(t: &Terminal<TestBackend>) -> Vec<Vec<Option<String>>> {
+    let buf = t.backend().buffer();
+    (0..buf.area.height)
+        .map(|y| {
+            let mut row = vec![None; buf.area.width as usize];
+            let mut x = 0;
+            while x < buf.area.width {
+                let sym = buf[(x, y)].symbol().to_string();
+                let w = unicode_width::UnicodeWidthStr::width(sym.as_str()).max(1) as u16;
+                row[x as usize] = Some(sym);
+                x += w;
+            }
+            row
+        })
+        .collect()
+}
+
+/// The popup's frame on screen (from its top-left corner): every side whole.
+/// Gives its left and right columns and its rows.
+fn assert_frame_whole(
+    t: &Terminal<TestBackend>,
+    under: &[Vec<Option<String>>],
+    what: &str,
+) -> (usize, usize, std::ops::RangeInclusive<usize>) {
+    let v = visible(t);
+    let at = |x: usize, y: usize| v[y][x].as_deref().unwrap_or("");
+    // The popup's corner is the one the screen below did not have.
+    let (top, left) = v
+        .iter()
+        .enumerate()
+        .find_map(|(y, r)| {
+            (0..r.len())
+                .find(|&x| r[x].as_deref() == Some("┌") && under[y][x].as_deref() != Some("┌"))
+                .map(|x| (y, x))
+        })
+        .unwrap_or_else(|| panic!("{what}: no popup\n{}", rows(t).join("\n")));
+    let right = (left + 1..v[top].len())
+        .find(|&x| at(x, top) == "┐")
+        .unwrap_or_else(|| panic!("{what}: no right corner\n{}", rows(t).join("\n")));
+    let mut y = top + 1;
+    while at(left, y) != "└" {
+        assert!(
+            at(left, y) == "│" && at(right, y) == "│",
+            "{what}: row {y} [{}|{}]\n{}",
+            at(left, y),
+            at(right, y),
+            rows(t).join("\n")
+        );
+        y += 1;
+        assert!(y < v.len(), "{what}: no bottom\n{}", rows(t).join("\n"));
+    }
+    assert_eq!(at(right, y), "┘", "{what}");
+    (left, right, top..=y)
+}
+
+#[test]
+fn popups_keep_their_borders_over_chinese_text_at_every_offset_and_size() {
+    let fx = fixture();
+    // Summaries and notes whose wide characters fall on every column: ASCII
+    // prefixes of 0 to 3 shift them one column at a time.
+    let text = "楼上漏水，卫生间天花板渗水，电梯困人，秩序部已到场处理中，业主在国外，物业已联系其家属，明早七点半维修，";
+    for i in 0..4 {
+        let prefix = "abc".chars().take(i).collect::<String>();
+        let long = format!("{prefix}{text}{text}");
+        fx.call("1-0101", Kind::Repair, &long, Some("张三"));
+        for _ in 0..6 {
+            fx.api("王伟")
+                .submit(
+                    Command::Note {
+                        id: format!("R00{}", i + 1),
+                        text: long.clone(),
+                    },
+                    None,
+                )
+                .unwrap();
+        }
+    }
+    let mut straddled = 0;
+    for (w, h) in SIZES {
+        for lang in [Lang::En, Lang::Zh] {
+            for i in 0..4 {
+                for (name, open) in [("note", ch('n')), ("dispatch", ch('d')), ("help", ch('?'))] {
+                    let mut app = fx.app(lang);
+                    for _ in 0..i {
+                        app.key(key(KeyCode::Down));
+                    }
+                    app.key(key(KeyCode::Enter));
+                    let under = visible(&render(&app, w, h));
+                    app.key(open);
+                    let t = render(&app, w, h);
+                    let (left, right, rows_) = assert_frame_whole(
+                        &t,
+                        &under,
+                        &format!("{name} {w}x{h} {lang:?} R00{}", i + 1),
+                    );
+                    // Count the rows where a wide character covered an edge before the popup.
+                    for y in rows_ {
+                        if under[y][left].is_none() || under[y][right].is_none() {
+                            straddled += 1;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        straddled > 20,
+        "the test put wide characters under the edges: {straddled}"
     );
 }
 

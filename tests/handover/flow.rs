@@ -161,6 +161,58 @@ fn only_the_outgoing_hands_over_and_only_the_incoming_signs() {
 }
 
 #[test]
+fn signing_rewrites_the_handover_report_file_with_the_signature_and_records_it() {
+    let b = bench();
+    b.run("王军", call("1-1203", Kind::Repair, "13812345678", "漏水"))
+        .unwrap();
+    b.clock.advance(Duration::hours(1));
+    b.run("王军", handover("李梅", None)).unwrap();
+    let md_path = || {
+        let d = b.desk.lock().unwrap();
+        let sh = d.state().shifts.get(1).unwrap();
+        sh.exports
+            .iter()
+            .find(|p| p.ends_with(".md"))
+            .cloned()
+            .unwrap()
+    };
+    let before = std::fs::read_to_string(md_path()).unwrap();
+    assert!(
+        before.contains("李梅 (待签 awaiting signature)"),
+        "{before}"
+    );
+    assert!(before.contains("签字 Signature: ____"), "{before}");
+    let records_before = b.head_seq();
+
+    b.clock.advance(Duration::minutes(7));
+    b.as_("李梅").submit(Command::ShiftAccept, None).unwrap();
+    // The file the manager files is now the signed one, written by the desk.
+    let after = std::fs::read_to_string(md_path()).unwrap();
+    // (The desk writes local times; the test does not fix the zone.)
+    assert!(
+        after.contains("| 接班人 Incoming | 李梅 (已签 signed 2026-11-25 "),
+        "{after}"
+    );
+    assert!(
+        after.contains("接班人 Incoming: 李梅\u{3000}\u{3000}签字 Signature: 李梅 (已签收 signed)\u{3000}\u{3000}时间 Time: 2026-11-25 "),
+        "{after}"
+    );
+    assert!(!after.contains("awaiting signature"), "{after}");
+    // And the desk recorded writing it: acceptance, then the files' record.
+    let d = b.desk.lock().unwrap();
+    let last = d.store().get(d.head().seq).unwrap().unwrap();
+    assert!(
+        matches!(
+            last.body.event,
+            dutydesk::domain::Event::ExportWritten { shift: 1, .. }
+        ),
+        "{:?}",
+        last.body.event
+    );
+    assert_eq!(d.head().seq, records_before + 2);
+}
+
+#[test]
 fn an_active_emergency_or_a_missing_report_needs_a_reason() {
     let b = bench();
     b.run(
@@ -419,8 +471,26 @@ fn the_report_and_csv_of_a_shift_say_what_is_left_and_pin_the_chain() {
     assert_eq!(&r001[14], "待回访 awaited");
     assert_eq!(&r001[17], "opened dispatched started done");
 
-    // Later records do not change what shift 1's export says.
+    // Later records do not change what shift 1's export says, but for the
+    // incoming operator's signature, which completes it.
     b.run("李梅", Command::ShiftAccept).unwrap();
+    let signed = report::render(
+        &load(&mut api, Selection::Id(1), b.clock.now_us()).unwrap(),
+        &Targets::default(),
+        &tz,
+    );
+    assert_eq!(
+        signed
+            .replace(
+                "李梅 (已签 signed 2026-11-25 21:33)",
+                "李梅 (待签 awaiting signature)"
+            )
+            .replace(
+                "签字 Signature: 李梅 (已签收 signed)\u{3000}\u{3000}时间 Time: 2026-11-25 21:33",
+                "签字 Signature: ____________________\u{3000}\u{3000}时间 Time: ________________"
+            ),
+        md
+    );
     b.run(
         "李梅",
         Command::Close {
@@ -439,7 +509,7 @@ fn the_report_and_csv_of_a_shift_say_what_is_left_and_pin_the_chain() {
     .unwrap();
     b.clock.advance(Duration::hours(5));
     let again = load(&mut api, Selection::Id(1), b.clock.now_us()).unwrap();
-    assert_eq!(report::render(&again, &Targets::default(), &tz), md);
+    assert_eq!(report::render(&again, &Targets::default(), &tz), signed);
     let last = load(&mut api, Selection::Last, b.clock.now_us()).unwrap();
     assert_eq!(last.span, again.span);
 }

@@ -5,12 +5,12 @@
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 
 use crate::tui::app::{App, Flow, Screen};
 use crate::tui::keymap::{Act, Ctx};
-use crate::tui::widgets::{centered, input::Input};
+use crate::tui::widgets::input::Input;
 
 /// Acts on the answer: a flow to follow, or why it failed (the question stays).
 pub type OnAnswer = Box<dyn FnMut(&mut App, String) -> Result<Flow, String>>;
@@ -66,17 +66,17 @@ impl Screen for Ask {
     fn draw(&self, app: &App, f: &mut Frame, area: Rect) {
         let th = &app.theme;
         let h = if self.error.is_some() { 7 } else { 3 };
-        let r = centered(area, 70, h);
-        f.render_widget(Clear, r);
+        let r = crate::tui::widgets::popup(f, area, 70, h);
         let mut lines = vec![self.input.line(66, true, th.base, th.selected)];
         if let Some(e) = &self.error {
             lines.push(Line::styled(format!("! {e}"), th.error));
         }
         f.render_widget(
             Paragraph::new(lines).wrap(Wrap { trim: false }).block(
-                Block::default()
-                    .borders(Borders::ALL)
-                    .title(format!(" {} ", self.title)),
+                Block::default().borders(Borders::ALL).title(format!(
+                    " {} ",
+                    crate::display::truncate(&self.title, (r.width as usize).saturating_sub(4))
+                )),
             ),
             r,
         );

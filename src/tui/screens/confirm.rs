@@ -5,7 +5,7 @@
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 
 use crate::domain::text::Bilingual;
@@ -13,7 +13,6 @@ use crate::domain::Command;
 use crate::tui::app::{App, Flow, Screen};
 use crate::tui::keymap::{Act, Ctx};
 use crate::tui::strings::{self as s, tr};
-use crate::tui::widgets::centered;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OnYes {
@@ -81,8 +80,7 @@ impl Screen for Confirm {
     }
 
     fn draw(&self, app: &App, f: &mut Frame, area: Rect) {
-        let r = centered(area, 60, 6 + self.detail.len() as u16);
-        f.render_widget(Clear, r);
+        let r = crate::tui::widgets::popup(f, area, 60, 6 + self.detail.len() as u16);
         let mut text = vec![Line::styled(tr(self.question, app.lang), app.theme.title)];
         for d in &self.detail {
             text.push(Line::raw(format!("  {d}")));

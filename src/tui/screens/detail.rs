@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use ratatui::Frame;
 
-use crate::display::{fit, short_duration};
+use crate::display::{fit, short_duration, wrap};
 use crate::domain::{Command, Move, Refusal};
 use crate::error::DeskError;
 use crate::tui::app::{App, Flow, Screen};
@@ -103,14 +103,35 @@ impl Screen for Detail {
             return;
         };
         let now = app.now_us();
+        // The fields box grows to hold the whole summary, wrapped under its label.
+        let halves = [Constraint::Percentage(50), Constraint::Percentage(50)];
+        let [probe, _] = Layout::horizontal(halves).areas(Rect::new(0, 0, area.width, 1));
+        let field_cols = probe.width.saturating_sub(2) as usize;
+        let summary_cols = field_cols.saturating_sub(11);
+        let mut summary = wrap(&t.summary, summary_cols);
+        let extra = usize::from(t.related.is_some()) + usize::from(t.reopen_count > 0);
+        let needed = (7 + summary.len() + extra + 2) as u16;
+        let top_h = needed.max(11).min(area.height.saturating_sub(4));
+        // Longer than the window can hold: the last line shown says so.
+        let room = (top_h as usize).saturating_sub(2 + 7 + extra).max(1);
+        if summary.len() > room {
+            summary.truncate(room);
+            if let Some(last) = summary.last_mut() {
+                *last = if crate::display::width(last) < summary_cols {
+                    format!("{last}…")
+                } else {
+                    // Cut one column more than needed, so the mark always shows.
+                    crate::display::truncate(&format!("{last}  "), summary_cols)
+                };
+            }
+        }
         let [top, timeline, actions] = Layout::vertical([
-            Constraint::Length(11),
+            Constraint::Length(top_h),
             Constraint::Min(3),
             Constraint::Length(1),
         ])
         .areas(area);
-        let [fields, hist] =
-            Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(top);
+        let [fields, hist] = Layout::horizontal(halves).areas(top);
 
         let label = |b| format!("{} ", fit(tr(b, l), 10));
         let caller = match (&t.caller, t.anonymous) {
@@ -169,8 +190,15 @@ impl Screen for Detail {
                 tr(s::BY, l),
                 t.opened_by
             )),
-            Line::raw(format!("{}{}", label(s::SUMMARY), t.summary)),
         ];
+        for (i, part) in summary.iter().enumerate() {
+            let head = if i == 0 {
+                label(s::SUMMARY)
+            } else {
+                " ".repeat(11)
+            };
+            lines.push(Line::raw(format!("{head}{part}")));
+        }
         if let Some(r) = &t.related {
             lines.push(Line::raw(format!("{}{r}", label(s::RELATED))));
         }
@@ -182,10 +210,13 @@ impl Screen for Detail {
             )));
         }
         let title = format!(" {} {} ", tr(s::DETAIL, l), t.id);
+        let inner = (fields.width as usize).saturating_sub(2);
+        let lines: Vec<Line> = lines
+            .into_iter()
+            .map(|x| crate::tui::widgets::fit::line(x, inner))
+            .collect();
         f.render_widget(
-            Paragraph::new(lines)
-                .wrap(ratatui::widgets::Wrap { trim: false })
-                .block(Block::default().borders(Borders::ALL).title(title)),
+            Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(title)),
             fields,
         );
         history::draw(
@@ -201,12 +232,21 @@ impl Screen for Detail {
         match app.timelines.get(&self.number) {
             None => tl.push(Line::styled(tr(s::LOADING, l), th.dim)),
             Some(recs) => {
+                // Each event wraps under its text, so nothing is cut at the edge.
+                let cols = (timeline.width as usize).saturating_sub(2 + 23);
                 for r in recs {
-                    tl.push(Line::from(vec![
-                        Span::styled(format!("{} ", local_md_hm(r.body.at_us)), th.dim),
-                        Span::styled(format!("{} ", fit(&r.body.operator, 10)), th.key),
-                        Span::raw(s::event_text(l, &r.body.event)),
-                    ]));
+                    let text = wrap(&s::event_text(l, &r.body.event), cols);
+                    for (i, part) in text.into_iter().enumerate() {
+                        if i == 0 {
+                            tl.push(Line::from(vec![
+                                Span::styled(format!("{} ", local_md_hm(r.body.at_us)), th.dim),
+                                Span::styled(format!("{} ", fit(&r.body.operator, 10)), th.key),
+                                Span::raw(part),
+                            ]));
+                        } else {
+                            tl.push(Line::raw(format!("{}{part}", " ".repeat(23))));
+                        }
+                    }
                 }
             }
         }

@@ -20,6 +20,7 @@ use crate::tui::app::{App, Flow, Screen};
 use crate::tui::keymap::{Act, Ctx};
 use crate::tui::strings::{self as s, tr};
 use crate::tui::widgets::input::Input;
+use crate::tui::widgets::report_view;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Field {
@@ -267,12 +268,17 @@ impl Screen for HandoverScreen {
             ),
             form,
         );
-        let body: Vec<Line> = self
-            .preview
-            .iter()
-            .skip(self.scroll)
-            .map(|t| Line::raw(t.clone()))
-            .collect();
+        // The report laid out for this window: aligned columns, no Markdown.
+        let looks = report_view::Looks {
+            title: th.title,
+            head: th.dim,
+            base: th.base,
+        };
+        let body: Vec<Line> =
+            report_view::lines(&self.preview.join("\n"), preview.width as usize, &looks)
+                .into_iter()
+                .skip(self.scroll)
+                .collect();
         let title = if self.written.is_some() {
             format!(" {} ", tr(s::PREVIEW, l))
         } else {
@@ -282,6 +288,7 @@ impl Screen for HandoverScreen {
                 s::handover_keys(l, &app.keymap)
             )
         };
+        let title = crate::display::truncate(&title, preview.width as usize);
         f.render_widget(
             Paragraph::new(body)
                 .wrap(Wrap { trim: false })

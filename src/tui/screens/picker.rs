@@ -7,7 +7,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 
 use crate::domain::text::Bilingual;
@@ -15,7 +15,7 @@ use crate::domain::{Command, Department};
 use crate::tui::app::{App, Flow, Screen};
 use crate::tui::keymap::{Act, Ctx};
 use crate::tui::strings::{self as s, tr};
-use crate::tui::widgets::{centered, input::Input};
+use crate::tui::widgets::input::Input;
 
 #[derive(Debug, Clone, Copy)]
 enum Choice {
@@ -152,8 +152,7 @@ impl Screen for Picker {
         let th = &app.theme;
         let l = app.lang;
         let extra = if self.error.is_some() { 3 } else { 0 };
-        let r = centered(area, 56, self.items.len() as u16 + 5 + extra);
-        f.render_widget(Clear, r);
+        let r = crate::tui::widgets::popup(f, area, 56, self.items.len() as u16 + 5 + extra);
         let mut lines: Vec<Line> = self
             .items
             .iter()

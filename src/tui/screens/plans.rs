@@ -5,9 +5,10 @@
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
+use crate::display::{truncate, width};
 use crate::domain::{Command, Event};
 use crate::emergency::plan::Plan;
 use crate::tui::app::{App, Flow, Screen};
@@ -15,7 +16,7 @@ use crate::tui::keymap::{Act, Ctx};
 use crate::tui::screens::ask::Ask;
 use crate::tui::screens::runner::Runner;
 use crate::tui::strings::{self as s, tr};
-use crate::tui::widgets::{centered, input::Input};
+use crate::tui::widgets::input::Input;
 
 #[derive(Default)]
 pub struct PlanPicker {
@@ -109,8 +110,7 @@ impl Screen for PlanPicker {
                         crate::domain::Lang::En => &p.name_en,
                         crate::domain::Lang::Zh => &p.name_zh,
                     };
-                    let name = format!("{} {name}", p.id);
-                    (p.id.clone(), name)
+                    (p.id.clone(), name.clone())
                 }) else {
                     return Flow::Stay;
                 };
@@ -132,8 +132,21 @@ impl Screen for PlanPicker {
         let th = &app.theme;
         let plans = self.matching(app);
         let h = (plans.len().max(1) as u16 + 4).min(area.height);
-        let r = centered(area, 60, h);
-        f.render_widget(Clear, r);
+        // The screen's language first, so what a narrow window cuts is the other name.
+        let rows: Vec<String> = plans
+            .iter()
+            .map(|p| {
+                let (first, second) = match app.lang {
+                    crate::domain::Lang::En => (&p.name_en, &p.name_zh),
+                    crate::domain::Lang::Zh => (&p.name_zh, &p.name_en),
+                };
+                format!("{:<22} {first} · {second}", p.id)
+            })
+            .collect();
+        let widest = rows.iter().map(|r| width(r)).max().unwrap_or(0) as u16 + 4;
+        let w = widest.clamp(60, area.width.saturating_sub(2).max(60));
+        let r = crate::tui::widgets::popup(f, area, w, h);
+        let inner = (r.width as usize).saturating_sub(4);
         let mut first = vec![Span::styled(
             format!("{}: ", tr(s::PLANS_FILTER, app.lang)),
             th.dim,
@@ -143,8 +156,8 @@ impl Screen for PlanPicker {
         if plans.is_empty() {
             lines.push(Line::styled(tr(s::NO_PLAN, app.lang), th.dim));
         }
-        for (i, p) in plans.iter().enumerate() {
-            let text = format!("{:<22} {} · {}", p.id, p.name_en, p.name_zh);
+        for (i, text) in rows.iter().enumerate() {
+            let text = truncate(text, inner);
             if i == self.selected {
                 lines.push(Line::styled(format!("> {text}"), th.selected));
             } else {

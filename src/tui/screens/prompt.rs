@@ -5,7 +5,7 @@
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
 use crate::domain::Command;
@@ -13,7 +13,7 @@ use crate::tui::app::{App, Flow, Screen};
 use crate::tui::keymap::{Act, Ctx};
 use crate::tui::screens::confirm::{Confirm, OnYes};
 use crate::tui::strings::{self as s, tr};
-use crate::tui::widgets::{centered, input::Input};
+use crate::tui::widgets::input::Input;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Purpose {
@@ -111,8 +111,7 @@ impl Screen for Prompt {
 
     fn draw(&self, app: &App, f: &mut Frame, area: Rect) {
         let th = &app.theme;
-        let r = centered(area, 64, 5);
-        f.render_widget(Clear, r);
+        let r = crate::tui::widgets::popup(f, area, 64, 5);
         let title = match self.purpose {
             Purpose::Note => s::NOTE_PROMPT,
             Purpose::Cancel => s::CANCEL_PROMPT,

@@ -22,7 +22,7 @@ use crate::tui::app::{App, Flow, Screen};
 use crate::tui::keymap::{Act, Ctx};
 use crate::tui::screens::ask::Ask;
 use crate::tui::strings::{self as s, tr};
-use crate::tui::widgets::{bigclock, centered, local_hm};
+use crate::tui::widgets::{bigclock, fit, local_hm};
 
 pub struct Runner {
     run: String,
@@ -174,6 +174,24 @@ impl Screen for Runner {
                 );
                 return Flow::Push(Box::new(ask));
             }
+            Some(Act::RunReport) => {
+                match app.submit(Command::EmergencyReport { run: id.clone() }) {
+                    Ok(done) => {
+                        // The desk wrote the file; the path is what it recorded.
+                        let path = done.records.iter().find_map(|r| match &r.body.event {
+                            crate::domain::Event::IncidentReportWritten { path, .. } => {
+                                Some(path.clone())
+                            }
+                            _ => None,
+                        });
+                        match path {
+                            Some(p) => app.info(s::report_written(l, &id, &p)),
+                            None => app.info(format!("{} {id}", tr(s::DONE_OK, l))),
+                        }
+                    }
+                    Err(e) => app.error(app.failure(&e)),
+                }
+            }
             Some(Act::RunClose) => {
                 let cmd = Command::EmergencyClose { run: id.clone() };
                 let done = format!("{id} {}", tr(s::CLOSED, l));
@@ -304,11 +322,29 @@ impl Screen for Runner {
         }
         f.render_widget(Paragraph::new(info), right);
 
-        // The steps: marker, state, number, words, deadline, contact.
-        let wide = area.width >= 110;
-        let contact_w = if wide { 30 } else { 14 };
-        let deadline_w = 14;
-        let text_w = (area.width as usize).saturating_sub(9 + deadline_w + contact_w + 2);
+        // The steps: marker, state, number, words, deadline, contact. The words
+        // and the contacts share the width: every phone number is shown whole,
+        // names get what is left after the words' fair share.
+        let deadlines: Vec<String> = view
+            .steps
+            .iter()
+            .map(|sv| sv.deadline.map(|d| s::deadline(l, &d)).unwrap_or_default())
+            .collect();
+        let deadline_w = deadlines.iter().map(|d| width(d)).max().unwrap_or(0);
+        let contacts: Vec<(String, String)> = view
+            .steps
+            .iter()
+            .map(|sv| contact_parts(app, sv.step))
+            .collect();
+        let phone_w = contacts.iter().map(|(_, p)| width(p)).max().unwrap_or(0);
+        let whole_w = contacts
+            .iter()
+            .map(|(n, p)| width(format!("{n} {p}").trim()))
+            .max()
+            .unwrap_or(0);
+        let room = (area.width as usize).saturating_sub(8 + 1 + deadline_w + 1);
+        let contact_w = fit::share(room, whole_w, phone_w, room / 2);
+        let text_w = room.saturating_sub(contact_w);
         let rows = list.height as usize;
         let first = sel
             .saturating_sub(rows.saturating_sub(1) / 2)
@@ -331,8 +367,8 @@ impl Screen for Runner {
                     Lang::En => &sv.step.en,
                     Lang::Zh => &sv.step.zh,
                 };
-                let dl = sv.deadline.map(|d| s::deadline(l, &d)).unwrap_or_default();
-                let contact = contact_text(app, sv.step, wide);
+                let dl = &deadlines[i];
+                let (cname, cphone) = &contacts[i];
                 let body = format!(
                     "{mark}{state}{:>2}{crit} {}",
                     sv.n,
@@ -354,11 +390,11 @@ impl Screen for Runner {
                 let mut spans = vec![
                     Span::styled(body, style),
                     Span::styled(
-                        format!(" {}", crate::display::fit(&dl, deadline_w)),
+                        format!(" {}", crate::display::fit(dl, deadline_w)),
                         dl_style,
                     ),
                     Span::styled(
-                        format!(" {}", crate::display::fit(&contact, contact_w)),
+                        format!(" {}", fit::name_and_phone(cname, cphone, contact_w)),
                         th.key,
                     ),
                 ];
@@ -382,7 +418,8 @@ impl Screen for Runner {
             if sv.step.critical {
                 extra.push(tr(s::CRITICAL, l).to_string());
             }
-            let contact = contact_text(app, sv.step, true);
+            let (cname, cphone) = contact_parts(app, sv.step);
+            let contact = format!("{cname} {cphone}").trim().to_string();
             if !contact.is_empty() {
                 extra.push(format!("{} {contact}", tr(s::CONTACT, l)));
             }
@@ -415,11 +452,11 @@ impl Screen for Runner {
     }
 }
 
-/// "Lift maintenance 电梯维保 400-…" or just the number on narrow screens.
-fn contact_text(app: &App, step: &crate::domain::StepSnapshot, names: bool) -> String {
+/// A step's contact as its name in the screen's language and its phone.
+fn contact_parts(app: &App, step: &crate::domain::StepSnapshot) -> (String, String) {
     let phone = step.contact_phone.clone().unwrap_or_default();
     let Some(id) = &step.contact else {
-        return phone;
+        return (String::new(), phone);
     };
     let name = app
         .site
@@ -429,11 +466,7 @@ fn contact_text(app: &App, step: &crate::domain::StepSnapshot, names: bool) -> S
             Lang::Zh => c.name_zh.clone(),
         })
         .unwrap_or_else(|| id.clone());
-    if names || phone.is_empty() {
-        format!("{name} {phone}").trim().to_string()
-    } else {
-        phone
-    }
+    (name, phone)
 }
 
 /// A critical step the desk refused to skip: its refusal, and whether to override.
@@ -467,8 +500,7 @@ impl Screen for Override {
     }
 
     fn draw(&self, app: &App, f: &mut Frame, area: Rect) {
-        let r = centered(area, 64, 9);
-        f.render_widget(Clear, r);
+        let r = crate::tui::widgets::popup(f, area, 64, 9);
         let text = vec![
             Line::styled(
                 format!(

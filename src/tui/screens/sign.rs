@@ -6,7 +6,7 @@
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 
 use crate::domain::{Command, Event};
@@ -14,7 +14,7 @@ use crate::tui::app::{App, Flow, Screen};
 use crate::tui::keymap::{Act, Ctx};
 use crate::tui::screens::ask::Ask;
 use crate::tui::strings::{self as s, tr};
-use crate::tui::widgets::{centered, input::Input};
+use crate::tui::widgets::input::Input;
 
 pub struct Sign {
     shift: u64,
@@ -107,22 +107,67 @@ impl Screen for Sign {
     fn draw(&self, app: &App, f: &mut Frame, area: Rect) {
         let th = &app.theme;
         let l = app.lang;
-        let r = centered(area, 70, if self.error.is_some() { 9 } else { 6 });
-        f.render_widget(Clear, r);
+        // What is being signed: the shift, who hands it over and when, and
+        // what they leave (the same counts as the header and the report).
+        let c = &app.queue.counts;
+        let runs = app.state.active_runs().count();
+        let outgoing = app.state.shifts.get(self.shift);
+        let at = outgoing
+            .and_then(|sh| sh.ended_at_us)
+            .map(crate::tui::widgets::local_hm)
+            .unwrap_or_default();
+        let note = app
+            .state
+            .shifts
+            .awaiting_signature()
+            .and_then(|sh| sh.handover_note.clone());
         let mut lines = vec![
+            Line::styled(
+                format!(
+                    "{} {} · {} {} · {} {at} · {} {}",
+                    tr(s::SHIFT, l),
+                    self.shift,
+                    tr(s::SIGN_FROM, l),
+                    self.from,
+                    tr(s::SIGN_AT, l),
+                    tr(s::SIGN_TO, l),
+                    self.to
+                ),
+                th.title,
+            ),
             Line::raw(format!(
-                "{} {} · {} → {}",
-                tr(s::SHIFT, l),
-                self.shift,
-                self.from,
-                self.to
+                "{} {} · {} {} · {} {} · {} {} · {} {runs}",
+                tr(s::OPEN, l),
+                c.open,
+                tr(s::TO_DISPATCH, l),
+                c.new,
+                tr(s::TO_CALL_BACK, l),
+                c.callback,
+                tr(s::OVERDUE, l),
+                c.overdue,
+                tr(s::ACTIVE_EMERGENCIES, l),
             )),
-            Line::styled(s::sign_name(l, &app.keymap), th.dim),
-            self.name.line(64, true, th.base, th.selected),
         ];
+        if let Some(n) = note {
+            lines.push(Line::raw(format!("{}: {n}", tr(s::HANDOVER_NOTE, l))));
+        }
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(s::sign_name(l, &app.keymap), th.dim));
+        let w = area.width.clamp(70, 90);
+        let inner = w.saturating_sub(2);
+        lines.push(
+            self.name
+                .line(inner.saturating_sub(2) as usize, true, th.base, th.selected),
+        );
         if let Some(e) = &self.error {
             lines.push(Line::styled(format!("! {e}"), th.error));
         }
+        // Wrapped lines need rows: count them at the dialog's width.
+        let rows: u16 = lines
+            .iter()
+            .map(|x| (x.width() as u16).div_ceil(inner.max(1)).max(1))
+            .sum();
+        let r = crate::tui::widgets::popup(f, area, w, rows + 2);
         f.render_widget(
             Paragraph::new(lines).wrap(Wrap { trim: false }).block(
                 Block::default()

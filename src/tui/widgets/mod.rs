@@ -1,9 +1,14 @@
 //! Pieces shared by several screens.
 
 pub mod bigclock;
+pub mod fit;
 pub mod header;
 pub mod history;
 pub mod input;
+pub mod popup;
+pub mod report_view;
+
+pub use popup::popup;
 
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 
