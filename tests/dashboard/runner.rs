@@ -516,7 +516,7 @@ fn handover_on_a_single_console_in_english_writes_the_files_and_is_signed_by_nam
     let s = screen(&app);
     for want in [
         "Shift 1 · Outgoing 王伟 · handed over 21:00 · Incoming 李梅",
-        "│open 1 · to dispatch 1 · to call back 0 · overdue 0 · emergencies 1",
+        "│open 1 · to dispatch 0 · to call back 0 · overdue 0 · emergencies 1",
         "Note for the next shift: EM1 still running",
     ] {
         assert!(s.contains(want), "{want}: {s}");
@@ -576,7 +576,7 @@ fn handover_in_chinese_and_signing_or_refusing_from_the_incoming_session() {
     let s = screen(&inc);
     assert!(s.contains("班次 1 · 交班人 王伟 · 交班时间 "), "{s}");
     assert!(
-        s.contains("│未结 1 · 待派工 1 · 待回访 0 · 超时 0 · 紧急事件 1"),
+        s.contains("│未结 1 · 待派工 0 · 待回访 0 · 超时 0 · 紧急事件 1"),
         "{s}"
     );
     inc.key(key(KeyCode::Enter));

@@ -131,7 +131,7 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
         let place = run
             .location
             .as_deref()
-            .map(|p| format!(" @ {p}"))
+            .map(|p| format!(" @ {}", app.site.unit_label(p, l)))
             .unwrap_or_default();
         let elapsed = short_duration(crate::clock::seconds_between(run.started_at_us, now_us));
         let text = format!(

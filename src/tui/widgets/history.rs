@@ -65,7 +65,7 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect, unit: &str, skip: Option<u64>,
     let block = Block::default().borders(Borders::ALL).title(format!(
         " {} {} ",
         tr(s::HISTORY, l),
-        unit.trim()
+        app.site.unit_label(unit.trim(), l)
     ));
     let inner_w = area.width.saturating_sub(2) as usize;
     let mut lines = Vec::new();
