@@ -296,6 +296,44 @@ impl App {
         Ok(done)
     }
 
+    /// Submits from a dialog: on success says `done` and closes the dialog; on a
+    /// refusal or a failure keeps it open with its text and the reason in
+    /// `error` (a lost connection or a full disk passes; nothing typed is lost).
+    pub fn submit_from_dialog(
+        &mut self,
+        cmd: Command,
+        error: &mut Option<String>,
+        done: impl FnOnce(&App) -> String,
+    ) -> Flow {
+        match self.submit(cmd) {
+            Ok(_) => {
+                let msg = done(self);
+                self.info(msg);
+                Flow::Close(1)
+            }
+            Err(DeskError::Invalid { reason, .. }) => {
+                *error = Some(self.reason_text(&reason));
+                Flow::Stay
+            }
+            Err(e) => {
+                *error = Some(self.failure(&e));
+                Flow::Stay
+            }
+        }
+    }
+
+    /// The key line of a yes/no question, from the keymap.
+    pub fn confirm_line(&self) -> ratatui::text::Line<'static> {
+        ratatui::text::Line::styled(
+            crate::tui::strings::confirm_keys(
+                self.lang,
+                &self.keymap.keys(Ctx::Confirm, Act::Yes),
+                &self.keymap.keys(Ctx::Confirm, Act::No),
+            ),
+            self.theme.key,
+        )
+    }
+
     /// The sentence a screen shows when a submit failed; the screen keeps its input.
     pub fn failure(&self, e: &DeskError) -> String {
         let text = crate::tui::render::error(e, self.lang, &self.keymap);

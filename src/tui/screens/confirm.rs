@@ -12,7 +12,7 @@ use crate::domain::text::Bilingual;
 use crate::domain::Command;
 use crate::tui::app::{App, Flow, Screen};
 use crate::tui::keymap::{Act, Ctx};
-use crate::tui::strings::{self as s, tr};
+use crate::tui::strings::tr;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OnYes {
@@ -86,14 +86,7 @@ impl Screen for Confirm {
             text.push(Line::raw(format!("  {d}")));
         }
         text.push(Line::raw(""));
-        text.push(Line::styled(
-            s::confirm_keys(
-                app.lang,
-                &app.keymap.keys(Ctx::Confirm, Act::Yes),
-                &app.keymap.keys(Ctx::Confirm, Act::No),
-            ),
-            app.theme.key,
-        ));
+        text.push(app.confirm_line());
         f.render_widget(
             Paragraph::new(text)
                 .wrap(Wrap { trim: true })

@@ -90,25 +90,9 @@ impl Picker {
                 note,
             },
         };
-        match app.submit(cmd) {
-            Ok(_) => {
-                app.info(format!(
-                    "{} {id}: {}",
-                    tr(s::DONE_OK, app.lang),
-                    label.get(app.lang)
-                ));
-                Flow::Close(1)
-            }
-            Err(crate::DeskError::Invalid { reason, .. }) => {
-                self.error = Some(app.reason_text(&reason));
-                Flow::Stay
-            }
-            // Kept open with the note: a lost connection or a full disk passes.
-            Err(e) => {
-                self.error = Some(app.failure(&e));
-                Flow::Stay
-            }
-        }
+        app.submit_from_dialog(cmd, &mut self.error, |app| {
+            format!("{} {id}: {}", tr(s::DONE_OK, app.lang), label.get(app.lang))
+        })
     }
 }
 

@@ -86,21 +86,9 @@ impl Screen for Prompt {
                         note: text,
                     },
                 };
-                match app.submit(cmd) {
-                    Ok(_) => {
-                        app.info(format!("{} {id}", tr(s::DONE_OK, app.lang)));
-                        Flow::Close(1)
-                    }
-                    Err(crate::DeskError::Invalid { reason, .. }) => {
-                        self.error = Some(app.reason_text(&reason));
-                        Flow::Stay
-                    }
-                    Err(e) => {
-                        // Kept open with its text: a lost connection or a full disk passes.
-                        self.error = Some(app.failure(&e));
-                        Flow::Stay
-                    }
-                }
+                app.submit_from_dialog(cmd, &mut self.error, |app| {
+                    format!("{} {id}", tr(s::DONE_OK, app.lang))
+                })
             }
             _ => {
                 self.input.edit(ev);

@@ -511,14 +511,7 @@ impl Screen for Override {
             ),
             Line::raw(""),
             Line::styled(tr(s::OVERRIDE_ASK, app.lang), app.theme.title),
-            Line::styled(
-                s::confirm_keys(
-                    app.lang,
-                    &app.keymap.keys(Ctx::Confirm, Act::Yes),
-                    &app.keymap.keys(Ctx::Confirm, Act::No),
-                ),
-                app.theme.key,
-            ),
+            app.confirm_line(),
         ];
         f.render_widget(
             Paragraph::new(text).wrap(Wrap { trim: true }).block(
