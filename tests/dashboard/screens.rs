@@ -1075,3 +1075,26 @@ fn the_unit_panel_counts_agree_with_the_rows_and_the_phone_line() {
         assert!(s.contains(phone), "{s}");
     }
 }
+
+/// Issue 12: an unknown unit warns in the form before saving; a known one does not.
+#[test]
+fn an_unknown_unit_is_pointed_out_in_the_form_before_saving() {
+    for (lang, warning) in [
+        (Lang::En, "is not in the site directory"),
+        (Lang::Zh, "不在项目档案中"),
+    ] {
+        let fx = fixture();
+        let mut app = fx.app(lang);
+        app.key(ch('n'));
+        typ(&mut app, "1-1804");
+        let s = screen(&app);
+        assert!(!s.contains(warning), "a known unit: {s}");
+        for _ in 0.."1-1804".len() {
+            app.key(key(KeyCode::Backspace));
+        }
+        typ(&mut app, "1-1905");
+        let s = screen(&app);
+        assert!(s.contains(warning), "{lang:?}: {s}");
+        assert!(s.contains("1-1905"), "{s}");
+    }
+}

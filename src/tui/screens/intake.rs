@@ -437,6 +437,16 @@ impl Screen for Intake {
                     ]));
                 }
             }
+            // Before saving: a unit the directory does not know is said so (it is
+            // recorded as given: calls also come from common areas).
+            if field == Field::Unit && self.suggestion().is_none() {
+                if let Some(w) = app.site.check_unit(&self.unit.text()) {
+                    lines.push(Line::styled(
+                        format!("{}! {}", " ".repeat(label_w + 2), app.warning_text(&w)),
+                        th.dim,
+                    ));
+                }
+            }
             if let Some(e) = self.errors.get(&field) {
                 lines.push(Line::styled(
                     format!("{}! {e}", " ".repeat(label_w + 2)),
