@@ -35,7 +35,14 @@ pub fn run(cli: &Cli, lang: Lang, no_tui: bool, generate: Option<u64>) -> Result
         println!("{}", dir.display());
         return Ok(0);
     }
-    let loaded = crate::demo::load(&dir, lang)?;
+    // Opened on a dashboard, the evening's shift is handed over to whoever tries
+    // it, so a newcomer can sign and hand over as themselves.
+    let loaded = if no_tui {
+        crate::demo::load(&dir, lang)?
+    } else {
+        let me = crate::cli::connect::actor(cli)?.operator;
+        crate::demo::load_for(&dir, lang, &me)?
+    };
     warn(&loaded.warnings);
     let n = loaded.records;
     eprintln!(

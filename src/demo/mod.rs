@@ -56,6 +56,48 @@ pub fn load(dir: &Path, lang: Lang) -> Result<Loaded, DeskError> {
     play_into(dir, &script, start, lang, offset)
 }
 
+/// As [`load`], then the operator on duty hands the shift over to `newcomer`
+/// (the person trying the demo), so they can try the whole handover as
+/// themselves: sign it (`S`), work the night, and hand it on (`h`).
+pub fn load_for(dir: &Path, lang: Lang, newcomer: &str) -> Result<Loaded, DeskError> {
+    let mut loaded = load(dir, lang)?;
+    let now = crate::clock::from_env()
+        .map_err(|e| DeskError::invalid("DUTYDESK_NOW", e))?
+        .now();
+    let mut desk = Desk::open(dir, Arc::new(ManualClock::new(now)))?;
+    loaded
+        .warnings
+        .extend(crate::export::evidence::attach(&mut desk));
+    let Some(on_duty) = desk.state().shifts.current().map(|s| s.operator.clone()) else {
+        return Ok(loaded);
+    };
+    if on_duty == newcomer.trim() {
+        return Ok(loaded);
+    }
+    let (note, reason) = match lang {
+        Lang::En => (
+            "Welcome to the night shift: sign with S, then hand over with h when you are done",
+            "EM1 is still running; handed over with it for the demo",
+        ),
+        Lang::Zh => (
+            "欢迎接班：按 S 签收，下班时按 h 交班",
+            "EM1 仍在处置中；演示中随班移交",
+        ),
+    };
+    let done = desk.submit(
+        &crate::domain::Actor::new(on_duty, "demo"),
+        &crate::domain::Command::ShiftHandover {
+            to: newcomer.trim().to_string(),
+            note: Some(note.into()),
+            reason: Some(reason.into()),
+        },
+        None,
+    )?;
+    loaded.records = desk.head().seq;
+    loaded.warnings.extend(done.warnings);
+    Ok(loaded)
+}
+
 /// Plays the evening into `dir` from `start` (the script's 19:00), its texts'
 /// times told in `offset`, the site's time zone.
 fn play_into(
@@ -81,6 +123,38 @@ mod tests {
     use chrono::{FixedOffset, TimeZone, Timelike, Utc};
 
     use super::*;
+
+    /// Issue 12: a newcomer trying the demo can sign the evening's handover as
+    /// themselves and then hand the shift on.
+    #[test]
+    fn a_newcomer_signs_the_demo_handover_and_hands_the_shift_on() {
+        use crate::domain::{Actor, Command};
+        let dir = tempfile::tempdir().unwrap();
+        load_for(dir.path(), Lang::En, "Newcomer").unwrap();
+        let clock = ManualClock::new(Utc::now() + Duration::minutes(5));
+        let mut desk = Desk::open(dir.path(), Arc::new(clock)).unwrap();
+        crate::export::evidence::attach(&mut desk);
+        let waiting = desk.state().shifts.awaiting_signature().unwrap().clone();
+        assert_eq!(waiting.operator, "Newcomer");
+        let me = Actor::new("Newcomer", "newcomer");
+        desk.submit(&me, &Command::ShiftAccept, None).unwrap();
+        let cur = desk.state().shifts.current().unwrap();
+        assert!(cur.accepted && cur.operator == "Newcomer");
+        desk.submit(
+            &me,
+            &Command::ShiftHandover {
+                to: "李梅".into(),
+                note: None,
+                reason: Some("EM1 still running".into()),
+            },
+            None,
+        )
+        .unwrap();
+        assert_eq!(
+            desk.state().shifts.awaiting_signature().unwrap().operator,
+            "李梅"
+        );
+    }
     use crate::domain::Event;
 
     #[test]
