@@ -108,7 +108,7 @@ impl Screen for Detail {
         let [probe, _] = Layout::horizontal(halves).areas(Rect::new(0, 0, area.width, 1));
         let field_cols = probe.width.saturating_sub(2) as usize;
         let summary_cols = field_cols.saturating_sub(11);
-        let mut summary = wrap(&t.summary, summary_cols);
+        let mut summary = wrap(app.state.summary(t, app.lang), summary_cols);
         let extra = usize::from(t.related.is_some()) + usize::from(t.reopen_count > 0);
         let needed = (7 + summary.len() + extra + 2) as u16;
         let top_h = needed.max(11).min(area.height.saturating_sub(4));

@@ -341,7 +341,7 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
             fit(&format!("P{}", t.priority.0), 2),
             fit(t.kind.label().get(l), c.kind),
             fit(app.site.unit_label(&t.unit, l), c.unit),
-            fit(&t.summary, sw),
+            fit(app.state.summary(t, l), sw),
             fit(t.state.label().get(l), c.state),
             fit(
                 t.department.map(|d| d.label().get(l)).unwrap_or("-"),
