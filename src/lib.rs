@@ -24,6 +24,7 @@ pub mod emergency;
 pub mod error;
 pub mod export;
 pub mod fsx;
+pub mod group;
 pub mod rules;
 pub mod seam;
 pub mod server;

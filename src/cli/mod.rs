@@ -5,6 +5,7 @@ pub mod args;
 pub mod connect;
 pub mod emergency;
 pub mod export;
+pub mod group;
 pub mod render;
 pub mod serve;
 pub mod shift;
@@ -90,6 +91,7 @@ fn run(cli: Cli) -> Result<i32, DeskError> {
             }
             Ok(if report.healthy() { 0 } else { 1 })
         }
+        Cmd::Group(args) => group::run(args, lang),
         Cmd::Emergency { cmd } => {
             let mut api = connect::open(&cli)?;
             emergency::run(api.as_mut(), cmd, lang, &connect::data_dir(&cli)?)

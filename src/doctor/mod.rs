@@ -8,6 +8,7 @@
 //! in [`CHECKS`].
 
 mod disk;
+mod group;
 pub mod perms;
 pub mod probe;
 mod site_checks;
@@ -35,6 +36,7 @@ pub const CHECKS: &[fn(&mut Facts<'_>) -> Check] = &[
     disk::free_space,
     perms::check_facts,
     disk::durable_append,
+    group::shipping,
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
