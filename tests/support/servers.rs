@@ -30,7 +30,9 @@ pub fn find(name: &str, install: &str) -> Option<PathBuf> {
     if std::env::var("CI").is_ok_and(|v| v == "true") {
         panic!("{msg}; in CI this is a failure: .ci/run installs it");
     }
-    eprintln!("{msg}");
+    // Straight to stderr, past the test harness's capture: `cargo test` shows it.
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{msg}");
     None
 }
 
