@@ -169,3 +169,49 @@ pub fn status_text(v: &GroupView, lang: Lang) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::group::view::SiteLine;
+
+    #[test]
+    fn group_status_names_a_broken_chain_in_both_languages_and_in_json() {
+        let v = GroupView {
+            at: chrono::Utc::now(),
+            sites: vec![SiteLine {
+                site: "s5".into(),
+                last_seq: 9,
+                lag_seconds: Some(4),
+                active_emergencies: 1,
+                overdue: 2,
+                chain_ok: false,
+                alarm: Some("site s5: record 10 is refused".into()),
+                dispatch_target_pct: None,
+                silent: false,
+            }],
+            emergencies: vec![],
+            overdue: vec![],
+        };
+        let en = status_text(&v, Lang::En);
+        assert!(
+            en.contains("BROKEN") && en.contains("ALARM: site s5: record 10"),
+            "{en}"
+        );
+        let zh = status_text(&v, Lang::Zh);
+        assert!(zh.contains("断裂") && zh.contains("告警"), "{zh}");
+        let j: serde_json::Value = serde_json::from_str(&status_json(&v)).unwrap();
+        let s = &j["sites"][0];
+        for k in [
+            "site",
+            "last_seq",
+            "lag_seconds",
+            "active_emergencies",
+            "overdue",
+            "chain_ok",
+        ] {
+            assert!(s.get(k).is_some(), "no {k} in {s}");
+        }
+        assert_eq!(s["chain_ok"], false);
+    }
+}

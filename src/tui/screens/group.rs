@@ -236,3 +236,101 @@ pub fn draw(
         keys,
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::group::view::{EmergencyLine, OverdueLine, SiteLine};
+    use chrono::{TimeZone, Utc};
+
+    fn site(id: &str, ok: bool, silent: bool) -> SiteLine {
+        SiteLine {
+            site: id.into(),
+            last_seq: 42,
+            lag_seconds: Some(if silent { 7200 } else { 3 }),
+            active_emergencies: 0,
+            overdue: 0,
+            chain_ok: ok,
+            alarm: (!ok).then(|| format!("site {id}: record 43 is refused (forged or damaged)")),
+            dispatch_target_pct: Some(75.0),
+            silent,
+        }
+    }
+
+    fn screen(v: &GroupView, lang: Lang) -> String {
+        let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 30)).unwrap();
+        t.draw(|f| draw(f, f.area(), v, None, lang, &Theme::monochrome()))
+            .unwrap();
+        let buf = t.backend().buffer().clone();
+        (0..buf.area.height)
+            .map(|y| {
+                (0..buf.area.width)
+                    .map(|x| buf[(x, y)].symbol().to_string())
+                    .collect::<String>()
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn the_group_screen_puts_emergencies_first_and_names_broken_and_silent_sites() {
+        let at = Utc.with_ymd_and_hms(2026, 12, 1, 20, 0, 0).unwrap();
+        let em = |site: &str, id: &str, sev, mins| EmergencyLine {
+            site: site.into(),
+            id: id.into(),
+            name_en: "Fire alarm".into(),
+            name_zh: "火警".into(),
+            location: Some("B2".into()),
+            severity: sev,
+            started_at: at - chrono::Duration::minutes(mins),
+        };
+        let v = GroupView {
+            at,
+            // As the view's SQL orders them: severity, then age.
+            emergencies: vec![
+                em("s2", "EM1", 1, 30),
+                em("s1", "EM4", 1, 5),
+                em("s3", "EM2", 2, 90),
+            ],
+            overdue: vec![OverdueLine {
+                site: "s1".into(),
+                id: "R12".into(),
+                kind: "repair".into(),
+                priority: 2,
+                unit: "3-0201".into(),
+                summary: "leak".into(),
+                due_at: at - chrono::Duration::minutes(12),
+            }],
+            sites: vec![
+                site("s1", true, false),
+                site("s2", false, false),
+                site("s3", true, true),
+            ],
+        };
+        let text = screen(&v, Lang::En);
+        let pos = |needle: &str| {
+            text.find(needle)
+                .unwrap_or_else(|| panic!("no {needle:?} in\n{text}"))
+        };
+        assert!(pos("Active emergencies") < pos("Overdue tickets"));
+        assert!(pos("EM1") < pos("EM4") && pos("EM4") < pos("EM2"), "{text}");
+        assert!(pos("R12") > pos("Overdue tickets") && text.contains("+12 min"));
+        // The broken chain first among the sites, with its alarm; the silent site marked.
+        let line_of = |start: &str| text.lines().position(|l| l.starts_with(start)).unwrap();
+        assert!(
+            line_of("s2 ") < line_of("s3 ") && line_of("s3 ") < line_of("s1 "),
+            "{text}"
+        );
+        assert!(text.contains("CHAIN BROKEN"));
+        assert!(
+            text.contains("forged or damaged") && text.contains("(silent)"),
+            "{text}"
+        );
+        assert!(text.contains("75%"));
+        // A wide character's second cell reads as a space in the test buffer.
+        let zh = screen(&v, Lang::Zh).replace(' ', "");
+        for w in ["进行中的应急事件", "超时工单", "链断裂", "无消息", "火警"] {
+            assert!(zh.contains(w), "no {w} in\n{zh}");
+        }
+    }
+}
