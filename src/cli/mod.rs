@@ -57,7 +57,7 @@ fn run(cli: Cli) -> Result<i32, DeskError> {
     let Some(cmd) = &cli.command else {
         let api = connect::open(&cli)?;
         let clock = crate::clock::from_env().map_err(|e| DeskError::invalid("DUTYDESK_NOW", e))?;
-        return crate::tui::run::run(api, clock, lang);
+        return crate::tui::run::run(api, clock, lang, connect::data_dir(&cli).ok());
     };
     match cmd {
         Cmd::Verify { file } => crate::export::verify::run(file),
@@ -152,7 +152,7 @@ fn recover_summary(r: &crate::store::recover::Recovery, out: &std::path::Path) -
 pub fn open_dashboard(cli: &Cli, dir: &std::path::Path, lang: Lang) -> Result<i32, DeskError> {
     let clock = crate::clock::from_env().map_err(|e| DeskError::invalid("DUTYDESK_NOW", e))?;
     let api = connect::open_at(cli, dir)?;
-    crate::tui::run::run(api, clock, lang)
+    crate::tui::run::run(api, clock, lang, Some(dir.to_path_buf()))
 }
 
 /// Prints warnings on stderr, each on its own line.
