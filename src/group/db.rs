@@ -11,7 +11,9 @@ use crate::group::schema;
 use crate::store::{Record, GENESIS};
 
 pub fn pg_error(what: &str, e: impl std::fmt::Display) -> DeskError {
-    DeskError::Connection(format!("PostgreSQL: cannot {what}: {e}"))
+    DeskError::Group(format!(
+        "PostgreSQL: cannot {what}: {e}; check that the server runs and that --pg names it"
+    ))
 }
 
 pub async fn connect_async(url: &str) -> Result<tokio_postgres::Client, DeskError> {

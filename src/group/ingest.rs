@@ -129,7 +129,7 @@ async fn connect_hub(opts: &Options) -> Result<async_nats::Client, DeskError> {
     }
     o.connect(opts.nats.as_str())
         .await
-        .map_err(|e| DeskError::Connection(format!("cannot connect to NATS at {}: {e}", opts.nats)))
+        .map_err(|e| DeskError::Group(format!("cannot connect to NATS at {}: {e}", opts.nats)))
 }
 
 /// The hub's copy of a site's stream: a mirror across the leaf link, keeping
@@ -148,7 +148,7 @@ pub async fn ensure_mirror(js: &jetstream::Context, site: &str) -> Result<(), De
     .await
     .map(|_| ())
     .map_err(|e| {
-        DeskError::Connection(format!(
+        DeskError::Group(format!(
             "cannot create the mirror of site {site} at the hub: {e}"
         ))
     })
