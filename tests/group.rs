@@ -180,6 +180,19 @@ fn a_site_cut_off_commits_1000_records_and_every_one_arrives_exactly_once() {
     };
     commit(g.site("s1"), 5, "A");
     commit(g.site("s2"), 3, "B");
+    // What the duty office looks for: an emergency and a repair not dispatched.
+    g.site("s2")
+        .ok(&["emergency", "start", "gas-leak", "--location", "B2"]);
+    g.site("s2").ok(&[
+        "call",
+        "--unit",
+        "2-0301",
+        "--kind",
+        "repair",
+        "--summary",
+        "leak",
+        "--anonymous",
+    ]);
     let before = head(g.site("s1"));
     g.wait_held("s1", before);
     g.wait_held("s2", head(g.site("s2")));
@@ -227,11 +240,37 @@ fn a_site_cut_off_commits_1000_records_and_every_one_arrives_exactly_once() {
     let out = g.site("s1").cli(&["doctor"]);
     let doctor = String::from_utf8_lossy(&out.stdout);
     assert!(doctor.contains(&shipped), "{doctor}");
+    // The read model: s2's emergency is active, and its repair is overdue an
+    // hour later (its dispatch target is minutes).
+    let s2 = g.site_status("s2");
+    assert_eq!(s2["active_emergencies"], 1, "{s2}");
+    let later = (chrono::Utc::now() + chrono::Duration::hours(1)).to_rfc3339();
+    let out = std::process::Command::new(BIN)
+        .args(["group", "status", "--json", "--pg", &g.pg.url()])
+        .env("DUTYDESK_NOW", &later)
+        .output()
+        .expect("group status");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["emergencies"][0]["site"], "s2", "{v}");
+    let od = v["overdue"].as_array().expect("overdue");
+    assert!(
+        od.iter()
+            .any(|t| t["site"] == "s2" && t["summary"] == "leak"),
+        "{v}"
+    );
+    let s2 = v["sites"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["site"] == "s2")
+        .unwrap()
+        .clone();
+    assert!(s2["overdue"].as_u64().unwrap_or(0) >= 1, "{s2}");
 }
 
 #[test]
 fn an_owner_killed_mid_stream_ships_every_record_once_after_its_restart() {
-    let Some(g) = Group::start(&["s3"]) else {
+    let Some(mut g) = Group::start(&["s3"]) else {
         return;
     };
     let site = g.site("s3");
@@ -243,6 +282,16 @@ fn an_owner_killed_mid_stream_ships_every_record_once_after_its_restart() {
     // The next command starts a new owner, which catches up from the stream.
     commit(site, 50, "E");
     assert_eq!(g.assert_exactly_once("s3"), head(site));
+    // The ingest killed mid-stream too: unacknowledged batches come again and
+    // the chain check passes the records it already holds over.
+    let mut ingest = g.ingest.take().expect("ingest");
+    if let Some(c) = ingest.child.as_mut() {
+        let _ = c.kill();
+    }
+    drop(ingest);
+    commit(g.site("s3"), 30, "F");
+    g.start_ingest();
+    assert_eq!(g.assert_exactly_once("s3"), head(g.site("s3")));
 }
 
 #[test]

@@ -28,6 +28,19 @@ pub enum Verdict {
     Known(u64),
     /// Refused: the alarm says what, in English, for a person.
     Refused { seq: u64, why: String },
+    /// A later record than the next: a delivery out of order (a redelivery
+    /// after a restart comes after newer messages) or a hole in the stream.
+    /// Never skipped: the consumer goes back to `expected`, or the site stops.
+    Gap { expected: u64, got: u64 },
+}
+
+/// The alarm for records missing from a site's stream at the hub.
+pub fn missing(site: &str, expected: u64, got: u64) -> String {
+    format!(
+        "site {site}: record {got} follows record {}: records {expected}..{} are missing from the hub's stream",
+        expected - 1,
+        got - 1
+    )
 }
 
 /// Checks one message against the chain. `known` gives the hash the centre holds
@@ -71,14 +84,9 @@ pub fn check(
         };
     }
     if seq != head.seq + 1 {
-        return Verdict::Refused {
-            seq,
-            why: format!(
-                "site {site}: record {seq} follows record {}: records {}..{} are missing",
-                head.seq,
-                head.seq + 1,
-                seq - 1
-            ),
+        return Verdict::Gap {
+            expected: head.seq + 1,
+            got: seq,
         };
     }
     if rec.prev_hash != head.hash {
@@ -145,10 +153,14 @@ mod tests {
             v => panic!("{v:?}"),
         }
         // A gap.
-        match check("s", &h1, 3, &c[2].1, |_| None) {
-            Verdict::Refused { why, .. } => assert!(why.contains("2..2 are missing"), "{why}"),
-            v => panic!("{v:?}"),
-        }
+        assert_eq!(
+            check("s", &h1, 3, &c[2].1, |_| None),
+            Verdict::Gap {
+                expected: 2,
+                got: 3
+            }
+        );
+        assert!(missing("s", 2, 3).contains("records 2..2 are missing"));
         // A record 2 that links to another record 1.
         let h1b = Head {
             seq: 1,

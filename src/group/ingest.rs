@@ -58,7 +58,20 @@ type Log = Arc<dyn Fn(&str) + Send + Sync>;
 struct Batch {
     site: String,
     msgs: Vec<jetstream::Message>,
-    done: oneshot::Sender<bool>,
+    /// Set instead of messages: the site's stream lacks records; stop the site.
+    alarm: Option<String>,
+    done: oneshot::Sender<Outcome>,
+}
+
+/// What the writer made of one site's batch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Outcome {
+    /// Written (or already held): acknowledge.
+    Written,
+    /// The site's projection is stopped.
+    Halted,
+    /// A record came before the next one: consume again from `expected`.
+    Rewind { expected: u64, got: u64 },
 }
 
 async fn serve(opts: Options, stop: Arc<AtomicBool>, log: Log) -> Result<(), DeskError> {
@@ -104,10 +117,9 @@ async fn serve(opts: Options, stop: Arc<AtomicBool>, log: Log) -> Result<(), Des
                         Err(_) => break,
                     }
                 }
-                let outcome = writer.write(&batches).await?;
-                for b in batches {
-                    let ok = !outcome.contains(&b.site);
-                    let _ = b.done.send(ok);
+                let outcomes = writer.write(&batches).await?;
+                for (b, o) in batches.into_iter().zip(outcomes) {
+                    let _ = b.done.send(o);
                 }
             }
         }
@@ -176,10 +188,12 @@ async fn consume(
     stop: Arc<AtomicBool>,
 ) {
     let mut said = false;
+    let mut from = None;
     while !stop.load(Ordering::SeqCst) {
-        match consume_once(&js, &site, &tx).await {
+        match consume_once(&js, &site, &tx, from.take()).await {
             Ok(Halt::Halted) => return,
             Ok(Halt::Again) => {}
+            Ok(Halt::From(seq)) => from = Some(seq),
             Err(e) => {
                 if !said {
                     log(&format!("group ingest: site {site}: {e}; trying again"));
@@ -194,28 +208,37 @@ async fn consume(
 enum Halt {
     Halted,
     Again,
+    /// Start the durable consumer again at this stream sequence.
+    From(u64),
 }
 
 async fn consume_once(
     js: &jetstream::Context,
     site: &str,
     tx: &mpsc::Sender<Batch>,
+    from: Option<u64>,
 ) -> Result<Halt, String> {
     let stream = js
         .get_stream(config::hub_stream(site))
         .await
         .map_err(|e| format!("cannot open its stream: {e}"))?;
+    let mut cfg = consumer::pull::Config {
+        durable_name: Some(CONSUMER.to_string()),
+        ack_policy: consumer::AckPolicy::All,
+        ack_wait: Duration::from_secs(60),
+        max_ack_pending: 100_000,
+        ..Default::default()
+    };
+    if let Some(seq) = from {
+        // The centre's own head says where to resume: the consumer is made
+        // again from there (its config cannot be changed in place).
+        let _ = stream.delete_consumer(CONSUMER).await;
+        cfg.deliver_policy = consumer::DeliverPolicy::ByStartSequence {
+            start_sequence: seq,
+        };
+    }
     let consumer: consumer::PullConsumer = stream
-        .get_or_create_consumer(
-            CONSUMER,
-            consumer::pull::Config {
-                durable_name: Some(CONSUMER.to_string()),
-                ack_policy: consumer::AckPolicy::All,
-                ack_wait: Duration::from_secs(60),
-                max_ack_pending: 100_000,
-                ..Default::default()
-            },
-        )
+        .get_or_create_consumer(CONSUMER, cfg)
         .await
         .map_err(|e| format!("cannot open its consumer: {e}"))?;
     let messages = consumer
@@ -241,16 +264,8 @@ async fn consume_once(
             }
         }
         let last = msgs.last().cloned();
-        let (done, answer) = oneshot::channel();
-        tx.send(Batch {
-            site: site.to_string(),
-            msgs,
-            done,
-        })
-        .await
-        .map_err(|_| "the writer stopped".to_string())?;
-        match answer.await {
-            Ok(true) => {
+        match ask(tx, site, msgs, None).await? {
+            Outcome::Written => {
                 if let Some(last) = last {
                     // With AckPolicy::All this acknowledges the whole batch.
                     last.ack()
@@ -258,11 +273,45 @@ async fn consume_once(
                         .map_err(|e| format!("cannot acknowledge: {e}"))?;
                 }
             }
-            Ok(false) => return Ok(Halt::Halted),
-            Err(_) => return Err("the writer stopped".into()),
+            Outcome::Halted => return Ok(Halt::Halted),
+            Outcome::Rewind { expected, got } => {
+                // Nothing past the gap is acknowledged. Is the record there?
+                if stream.get_raw_message(expected).await.is_ok() {
+                    return Ok(Halt::From(expected));
+                }
+                let info = stream
+                    .get_info()
+                    .await
+                    .map_err(|e| format!("cannot read its stream: {e}"))?;
+                if info.state.last_sequence < expected {
+                    return Ok(Halt::From(expected));
+                }
+                // Deleted from the stream: never skipped, the site stops.
+                let alarm = chain::missing(site, expected, got);
+                ask(tx, site, Vec::new(), Some(alarm)).await?;
+                return Ok(Halt::Halted);
+            }
         }
     }
     Ok(Halt::Again)
+}
+
+async fn ask(
+    tx: &mpsc::Sender<Batch>,
+    site: &str,
+    msgs: Vec<jetstream::Message>,
+    alarm: Option<String>,
+) -> Result<Outcome, String> {
+    let (done, answer) = oneshot::channel();
+    tx.send(Batch {
+        site: site.to_string(),
+        msgs,
+        alarm,
+        done,
+    })
+    .await
+    .map_err(|_| "the writer stopped".to_string())?;
+    answer.await.map_err(|_| "the writer stopped".to_string())
 }
 
 /// What the centre holds of one site.
@@ -311,9 +360,9 @@ impl Writer {
         self.sites.get(site).is_some_and(|s| s.halted)
     }
 
-    /// Writes the batches in one transaction; returns the sites now halted.
-    async fn write(&mut self, batches: &[Batch]) -> Result<HashSet<String>, DeskError> {
-        let mut halted = HashSet::new();
+    /// Writes the batches in one transaction; says what became of each.
+    async fn write(&mut self, batches: &[Batch]) -> Result<Vec<Outcome>, DeskError> {
+        let mut outcomes = Vec::with_capacity(batches.len());
         let mut plans = Vec::new();
         for b in batches {
             let proj = self
@@ -325,12 +374,13 @@ impl Writer {
                     halted: false,
                 });
             if proj.halted {
-                halted.insert(b.site.clone());
+                outcomes.push(Outcome::Halted);
                 continue;
             }
             let before = proj.head.seq;
             let mut records = Vec::new();
-            let mut alarm = None;
+            let mut alarm = b.alarm.clone();
+            let mut outcome = Outcome::Written;
             for m in &b.msgs {
                 let stream_seq = m.info().map(|i| i.stream_sequence).unwrap_or(0);
                 let known = if stream_seq <= proj.head.seq {
@@ -352,6 +402,10 @@ impl Writer {
                         alarm = Some(why);
                         break;
                     }
+                    Verdict::Gap { expected, got } => {
+                        outcome = Outcome::Rewind { expected, got };
+                        break;
+                    }
                 }
             }
             if let Some(a) = &alarm {
@@ -359,8 +413,9 @@ impl Writer {
                     "group ingest: ALARM: {a}; this site's projection is stopped"
                 ));
                 proj.halted = true;
-                halted.insert(b.site.clone());
+                outcome = Outcome::Halted;
             }
+            outcomes.push(outcome);
             let (tickets, runs) = project::touched(&proj.state, before);
             plans.push(db::SitePlan {
                 site: b.site.clone(),
@@ -373,6 +428,6 @@ impl Writer {
             });
         }
         db::write_batch(&mut self.pg, &plans).await?;
-        Ok(halted)
+        Ok(outcomes)
     }
 }
