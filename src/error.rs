@@ -50,6 +50,10 @@ pub enum DeskError {
     #[error("{0}")]
     Connection(String),
 
+    /// A server of the group view (NATS, PostgreSQL) could not be reached or refused.
+    #[error("{0}")]
+    Group(String),
+
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -75,6 +79,9 @@ impl DeskError {
             }
             (DeskError::Config(t), Lang::Zh) => format!("配置文件有误：{t}"),
             (DeskError::Connection(t), Lang::Zh) => format!("连接不上值班台：{t}"),
+            (DeskError::Group(t), Lang::Zh) => {
+                format!("集团视图的服务器（NATS 或 PostgreSQL）出错：{t}")
+            }
             (DeskError::Internal(t), Lang::Zh) => format!("内部错误：{t}"),
         }
     }
@@ -108,7 +115,7 @@ impl DeskError {
             DeskError::NotFound(_) => 3,
             DeskError::Refused(_) => 4,
             DeskError::Forbidden(_) => 5,
-            DeskError::Locked(_) | DeskError::Connection(_) => 6,
+            DeskError::Locked(_) | DeskError::Connection(_) | DeskError::Group(_) => 6,
             DeskError::Damaged(_) => 7,
             DeskError::Storage(_) => 8,
             DeskError::Config(_) => 9,

@@ -16,8 +16,8 @@ const LAYERS: &[&[&str]] = &[
     &["rules"],
     &["desk"],
     &["seam"],
-    &["server", "export", "emergency"],
-    &["doctor", "demo", "group"],
+    &["server", "export", "emergency", "group"],
+    &["doctor", "demo"],
     &["tui"],
     &["cli"],
 ];

@@ -31,6 +31,7 @@ pub mod emergency;
 pub mod error;
 pub mod export;
 pub mod fsx;
+pub mod group;
 pub mod rules;
 pub mod seam;
 pub mod server;

@@ -174,6 +174,8 @@ pub enum Cmd {
         #[arg(long)]
         json: bool,
     },
+    /// The group view across sites (集团视图): `ingest`, `status`, or the dashboard.
+    Group(crate::cli::group::GroupArgs),
     /// Emergency plans (应急预案) step by step: kinds, start, step, note, show, list, close, report.
     Emergency {
         #[command(subcommand)]

@@ -6,6 +6,7 @@ pub mod connect;
 pub mod demo;
 pub mod emergency;
 pub mod export;
+pub mod group;
 pub mod render;
 pub mod serve;
 pub mod shift;
@@ -57,7 +58,7 @@ fn run(cli: Cli) -> Result<i32, DeskError> {
     let Some(cmd) = &cli.command else {
         let api = connect::open(&cli)?;
         let clock = crate::clock::from_env().map_err(|e| DeskError::invalid("DUTYDESK_NOW", e))?;
-        return crate::tui::run::run(api, clock, lang);
+        return crate::tui::run::run(api, clock, lang, connect::data_dir(&cli).ok());
     };
     match cmd {
         Cmd::Verify { file } => crate::export::verify::run(file),
@@ -95,6 +96,7 @@ fn run(cli: Cli) -> Result<i32, DeskError> {
             }
             Ok(if report.healthy() { 0 } else { 1 })
         }
+        Cmd::Group(args) => group::run(args, lang),
         Cmd::Emergency { cmd } => {
             let mut api = connect::open(&cli)?;
             emergency::run(api.as_mut(), cmd, lang, &connect::data_dir(&cli)?)
@@ -155,7 +157,7 @@ fn recover_summary(r: &crate::store::recover::Recovery, out: &std::path::Path) -
 pub fn open_dashboard(cli: &Cli, dir: &std::path::Path, lang: Lang) -> Result<i32, DeskError> {
     let clock = crate::clock::from_env().map_err(|e| DeskError::invalid("DUTYDESK_NOW", e))?;
     let api = connect::open_at(cli, dir)?;
-    crate::tui::run::run(api, clock, lang)
+    crate::tui::run::run(api, clock, lang, Some(dir.to_path_buf()))
 }
 
 /// Prints warnings on stderr, each on its own line.

@@ -9,6 +9,7 @@
 
 pub mod clock;
 mod disk;
+mod group;
 pub mod perms;
 pub mod probe;
 mod site_checks;
@@ -37,6 +38,7 @@ pub const CHECKS: &[fn(&mut Facts<'_>) -> Check] = &[
     perms::check_facts,
     clock::check_facts,
     disk::durable_append,
+    group::shipping,
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

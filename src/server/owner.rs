@@ -92,7 +92,9 @@ pub fn serve(dir: &Path, mut lock: File, opts: ServeOptions) -> Result<(), DeskE
             return Err(e);
         }
     };
+    let shipping = start_shipping(&shared);
     let r = accept_loop(&shared, &listener, ino, &opts);
+    drop(shipping);
     drop(lock);
     r
 }
@@ -153,6 +155,59 @@ fn start(data: &DataDir, log: Log, opts: &ServeOptions) -> Result<Started, (Log,
     });
     start_refold(&shared);
     Ok((shared, listener, ino))
+}
+
+/// With `DATA/group.toml`, ships every committed record to the site's stream
+/// (see `group::publish`). It reads records back under the desk lock for a moment
+/// and is woken by the desk's subscription: a command never waits for it, and
+/// no failure of the link or the server reaches an operator's command.
+fn start_shipping(shared: &Arc<Shared>) -> Option<crate::group::publish::Handle> {
+    let cfg = match crate::group::GroupConfig::load(&shared.dir.0) {
+        Ok(Some(c)) => c,
+        Ok(None) => return None,
+        Err(e) => {
+            shared.log.error(&format!(
+                "not shipping to the group: {e}; run `dutydesk doctor`"
+            ));
+            return None;
+        }
+    };
+    let committed = match shared.lock_desk() {
+        Ok(mut d) => d.subscribe(),
+        Err(e) => {
+            shared.log.error(&format!("not shipping to the group: {e}"));
+            return None;
+        }
+    };
+    // Weak: the publisher must not keep the desk alive after the owner stops.
+    let weak = Arc::downgrade(shared);
+    let read: crate::group::publish::ReadFn = Box::new(move |from, limit| {
+        let sh = weak
+            .upgrade()
+            .ok_or_else(|| DeskError::Internal("the owner is stopping".into()))?;
+        let desk = sh.lock_desk()?;
+        desk.records(from, limit)
+    });
+    let weak = Arc::downgrade(shared);
+    let log: crate::group::publish::LogFn = Box::new(move |text| {
+        if let Some(sh) = weak.upgrade() {
+            sh.log.warn(text);
+        }
+    });
+    let target = crate::group::publish::Target::of(&cfg, Some(shared.dir.0.clone()));
+    shared.log.info(&format!(
+        "shipping the log to the group as site {} through {}",
+        cfg.site, cfg.nats
+    ));
+    match crate::group::publish::spawn(target, read, Some(committed), log) {
+        Ok(h) => Some(h),
+        Err(e) => {
+            shared.log.error(&format!(
+                "not shipping to the group: {e}; run `dutydesk doctor`"
+            ));
+            None
+        }
+    }
 }
 
 /// A desk that started from a checkpoint re-folds its log in the background (see

@@ -114,9 +114,21 @@ pub struct App {
     /// The desk found that what it served differed from its log (see
     /// `desk::refold`): the header says so for as long as the owner runs.
     pub alarm: Option<String>,
+    /// The data directory of a site in a group: its owner's shipping state is
+    /// read from there each tick (see `group::status`).
+    pub group_dir: Option<std::path::PathBuf>,
+    /// What the header says about shipping, while there is something to say.
+    pub group_note: Option<GroupNote>,
     subscription: Option<Subscription>,
     quit: bool,
     bell: bool,
+}
+
+/// The shipping state a site's operator is told about (nothing while it ships).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupNote {
+    LinkDown { unshipped: u64 },
+    Stopped,
 }
 
 impl App {
@@ -155,6 +167,8 @@ impl App {
             reconnected_at: None,
             disk_full: None,
             alarm: snap.alarm,
+            group_dir: None,
+            group_note: None,
             subscription: Some(rx),
             quit: false,
             bell: false,
@@ -171,6 +185,15 @@ impl App {
     pub fn refresh(&mut self) {
         let now = self.now_us();
         self.queue.refresh(&self.state, &self.site, now);
+        self.group_note = self.group_dir.as_deref().and_then(|d| {
+            let st = crate::group::status::read(d)?;
+            if st.diverged_at.is_some() {
+                return Some(GroupNote::Stopped);
+            }
+            (!st.connected).then(|| GroupNote::LinkDown {
+                unshipped: self.state.seq.saturating_sub(st.shipped),
+            })
+        });
     }
 
     /// The subscription, for a run loop that forwards it into its own channel.

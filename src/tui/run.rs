@@ -49,11 +49,21 @@ fn catch_signals() {
 
 /// Opens the dashboard on a desk until the operator quits. The keymap is read
 /// before the terminal is touched, so a bad keymap file is a plain message.
-pub fn run(api: Box<dyn DeskApi>, clock: SharedClock, lang: Lang) -> Result<i32, DeskError> {
+///
+/// `data` is the data directory, when it is local: for a site in a group the
+/// header then shows the shipping state its owner leaves there.
+pub fn run(
+    api: Box<dyn DeskApi>,
+    clock: SharedClock,
+    lang: Lang,
+    data: Option<std::path::PathBuf>,
+) -> Result<i32, DeskError> {
     let keymap = Keymap::load_for_user()?;
     // After the keymap: a file to mend is the more useful message of the two.
     need_terminal()?;
     let mut app = App::new(api, clock, lang, keymap, Theme::from_env())?;
+    app.group_dir = data;
+    app.refresh();
     let mut terminal = ratatui::try_init()
         .map_err(|e| DeskError::Internal(format!("cannot set up the terminal: {e}")))?;
     catch_signals();

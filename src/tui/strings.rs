@@ -24,6 +24,14 @@ pub const DISCONNECTED: B = B::new(
     "DISCONNECTED from the desk: reconnecting; read-only, your input is kept",
     "与值班台的连接已断开：正在重连；只读，已输入内容保留",
 );
+pub const GROUP_LINK_DOWN: B = B::new(
+    "Group link down: the desk works as usual; records not yet shipped to the group:",
+    "集团链路中断：值班台照常工作；尚未上传集团的记录：",
+);
+pub const GROUP_STOPPED: B = B::new(
+    "Shipping to the group STOPPED (the group's copy differs): run `dutydesk doctor`",
+    "向集团上传已停止（集团副本不一致）：请运行 `dutydesk doctor`",
+);
 pub const DISK_FULL: B = B::new(
     "NOT SAVED: the disk refused the write; free space, then save again (input kept)",
     "未保存：磁盘写入失败；请腾出空间后重新保存（内容已保留）",

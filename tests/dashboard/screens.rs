@@ -1098,3 +1098,43 @@ fn an_unknown_unit_is_pointed_out_in_the_form_before_saving() {
         assert!(s.contains("1-1905"), "{s}");
     }
 }
+
+#[test]
+fn a_site_whose_group_link_is_down_sees_a_note_in_the_header_and_nothing_else_changes() {
+    let fx = fixture();
+    fx.call("5-0101", Kind::Repair, "Leak", None);
+    let dir = fx._dir.path().to_path_buf();
+    let status = |connected: bool, diverged: Option<u64>| dutydesk::group::status::ShipStatus {
+        shipped: 1,
+        head: 3,
+        connected,
+        last_error: (!connected).then(|| "cannot connect".into()),
+        last_error_at: None,
+        at: "2026-11-25T21:00:00Z".into(),
+        diverged_at: diverged,
+    };
+    let mut app = fx.app(Lang::En);
+    app.group_dir = Some(dir.clone());
+    dutydesk::group::status::write(&dir, &status(true, None)).unwrap();
+    app.refresh();
+    assert!(!screen(&app).contains("Group link down"));
+    dutydesk::group::status::write(&dir, &status(false, None)).unwrap();
+    app.refresh();
+    let seq = fx.desk.lock().unwrap().head().seq;
+    let text = screen(&app);
+    assert!(
+        text.contains(&format!(
+            "Group link down: the desk works as usual; records not yet shipped to the group: {}",
+            seq - 1
+        )),
+        "{text}"
+    );
+    assert!(text.contains("Leak"), "the queue is as before: {text}");
+    let mut zh = fx.app(Lang::Zh);
+    zh.group_dir = Some(dir.clone());
+    zh.refresh();
+    assert!(screen(&zh).contains("集团链路中断"), "{}", screen(&zh));
+    dutydesk::group::status::write(&dir, &status(false, Some(2))).unwrap();
+    app.refresh();
+    assert!(screen(&app).contains("Shipping to the group STOPPED"));
+}

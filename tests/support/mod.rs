@@ -9,4 +9,5 @@ pub mod multi;
 pub mod owner;
 pub mod pty;
 pub mod screen;
+pub mod servers;
 pub mod site;

@@ -496,6 +496,7 @@ mod every_message {
             DeskError::Storage(s("ENOSPC")),
             DeskError::Config(s("site.toml:3: bad")),
             DeskError::Connection(s("socket gone")),
+            DeskError::Group(s("PostgreSQL: cannot connect")),
             DeskError::Internal(s("oops")),
         ] {
             match e {
@@ -508,6 +509,7 @@ mod every_message {
                 | DeskError::Storage(_)
                 | DeskError::Config(_)
                 | DeskError::Connection(_)
+                | DeskError::Group(_)
                 | DeskError::Internal(_) => errors.push(e),
             }
         }

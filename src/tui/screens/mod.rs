@@ -4,6 +4,7 @@ pub mod ask;
 pub mod confirm;
 pub mod detail;
 pub mod filter;
+pub mod group;
 pub mod handover;
 pub mod help;
 pub mod intake;

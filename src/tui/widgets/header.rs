@@ -8,7 +8,7 @@ use ratatui::Frame;
 
 use crate::display::{short_duration, width};
 use crate::domain::Lang;
-use crate::tui::app::App;
+use crate::tui::app::{App, GroupNote};
 use crate::tui::keymap::{Act, Ctx};
 use crate::tui::strings::{self as s, tr};
 
@@ -20,6 +20,7 @@ pub fn height(app: &App) -> u16 {
         + u16::from(clock_jump(app).is_some())
         + u16::from(app.disk_full.is_some())
         + u16::from(app.alarm.is_some())
+        + u16::from(app.group_note.is_some())
         + u16::from(recently_reconnected(app).is_some());
     2 + runs.min(3) + handover + trouble
 }
@@ -119,6 +120,22 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
     if let Some(at) = recently_reconnected(app) {
         let at = at.with_timezone(&chrono::Local).format("%H:%M:%S");
         warn(format!(" {} {at}", tr(s::RECONNECTED, l)));
+    }
+    // A site alone still works: a note, not an alarm, unless shipping stopped.
+    let group = match app.group_note {
+        Some(GroupNote::LinkDown { unshipped }) => Some((
+            format!(" {} {unshipped}", tr(s::GROUP_LINK_DOWN, l)),
+            th.notice,
+        )),
+        Some(GroupNote::Stopped) => Some((format!(" !! {}", tr(s::GROUP_STOPPED, l)), th.banner)),
+        None => None,
+    };
+    if let Some((text, style)) = group {
+        let pad = (area.width as usize).saturating_sub(width(&text));
+        lines.push(Line::from(Span::styled(
+            format!("{text}{}", " ".repeat(pad)),
+            style,
+        )));
     }
     let now_us = now.timestamp_micros();
     let jump = app.keymap.keys(Ctx::Global, Act::Jump);
