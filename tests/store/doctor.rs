@@ -2,24 +2,28 @@
 
 use crate::support::bin::dutydesk;
 
+/// 王军 logs a leak at 1-0101 (at `now`, when given) and it is recorded.
+fn leak_call(dir: &std::path::Path, now: Option<&str>) {
+    let mut cmd = dutydesk(dir);
+    if let Some(now) = now {
+        cmd.env("DUTYDESK_NOW", now);
+    }
+    let out = cmd
+        .args(["--operator", "王军", "call", "--unit", "1-0101"])
+        .args(["--kind", "repair", "--summary", "漏水"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 #[test]
 fn doctor_reports_records_chain_and_the_cost_of_a_durable_append() {
     let dir = tempfile::tempdir().unwrap();
-    let out = dutydesk(dir.path())
-        .args([
-            "--operator",
-            "王军",
-            "call",
-            "--unit",
-            "1-0101",
-            "--kind",
-            "repair",
-            "--summary",
-            "漏水",
-        ])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    leak_call(dir.path(), None);
     let out = dutydesk(dir.path())
         .args(["doctor", "--json"])
         .output()
@@ -78,20 +82,7 @@ fn doctor_names_a_broken_site_file_with_its_line() {
 fn doctor_names_a_file_others_can_read_and_the_command_to_run() {
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();
-    let out = dutydesk(dir.path())
-        .args([
-            "--operator",
-            "王军",
-            "call",
-            "--unit",
-            "1-0101",
-            "--kind",
-            "repair",
-        ])
-        .args(["--summary", "漏水"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    leak_call(dir.path(), None);
     let db = dir.path().join("store/db");
     std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o644)).unwrap();
     let out = dutydesk(dir.path()).arg("doctor").output().unwrap();
@@ -107,21 +98,8 @@ fn doctor_names_a_file_others_can_read_and_the_command_to_run() {
 #[test]
 fn doctor_fails_the_clock_check_when_the_system_clock_is_behind_the_log() {
     let dir = tempfile::tempdir().unwrap();
-    let call = |now: &str| {
-        let out = dutydesk(dir.path())
-            .env("DUTYDESK_NOW", now)
-            .args(["--operator", "王军", "call", "--unit", "1-0101"])
-            .args(["--kind", "repair", "--summary", "漏水"])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    };
-    call("2026-11-25T21:00:00Z");
-    call("2026-11-25T20:00:00Z");
+    leak_call(dir.path(), Some("2026-11-25T21:00:00Z"));
+    leak_call(dir.path(), Some("2026-11-25T20:00:00Z"));
     let out = dutydesk(dir.path())
         .env("DUTYDESK_NOW", "2026-11-25T20:01:00Z")
         .arg("doctor")
